@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+
+export const ROLE_NAMES = ['ingest', 'processor', 'web'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface RateLimit {
+  /** Requests allowed per window; 0 turns the limit off. */
+  max: number;
+  windowSeconds: number;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  roles: ReadonlySet<RoleName>;
+  adminToken: string;
+  /** True when ADMIN_TOKEN was not given and one was generated for this run. */
+  adminTokenGenerated: boolean;
+  jwtSecret: string;
+  jwtExpiresInSeconds: number;
+  redisUrl: string | null;
+  mongoUrl: string | null;
+  dataDir: string;
+  offlineAfterSeconds: number;
+  demo: boolean;
+  logLevel: LogLevel;
+  rateLimits: { device: RateLimit; user: RateLimit; login: RateLimit };
+  processorConcurrency: number;
+  historyRetentionDays: number;
+  shutdownGraceSeconds: number;
+  /** Optional online tile URL template for the web map; the bundled offline basemap otherwise. */
+  mapTileUrl: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the process configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const roles = read.roles('ROLES');
+  const adminTokenGiven = read.string('ADMIN_TOKEN', { minLength: 16 });
+  const jwtSecretGiven = read.string('JWT_SECRET', { minLength: 32 });
+  const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
+  const mongoUrl = read.url('MONGO_URL', ['mongodb:', 'mongodb+srv:']);
+
+  const config: AppConfig = {
+    port: read.int('PORT', 3000, 0, 65535),
+    host: read.string('HOST') ?? '0.0.0.0',
+    roles,
+    adminToken: adminTokenGiven ?? randomBytes(24).toString('base64url'),
+    adminTokenGenerated: adminTokenGiven === null,
+    jwtSecret: jwtSecretGiven ?? randomBytes(32).toString('base64url'),
+    jwtExpiresInSeconds: read.int('JWT_EXPIRES_IN_SECONDS', 3600, 60, 30 * 24 * 3600),
+    redisUrl,
+    mongoUrl,
+    dataDir: read.string('DATA_DIR') ?? './data',
+    offlineAfterSeconds: read.int('OFFLINE_AFTER_SECONDS', 60, 1, 86400),
+    demo: read.bool('DEMO', false),
+    logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    rateLimits: {
+      device: read.rateLimit('RATE_LIMIT_DEVICE', 50, 1),
+      user: read.rateLimit('RATE_LIMIT_USER', 600, 60),
+      login: read.rateLimit('RATE_LIMIT_LOGIN', 10, 60),
+    },
+    processorConcurrency: read.int('PROCESSOR_CONCURRENCY', 4, 1, 256),
+    historyRetentionDays: read.int('HISTORY_RETENTION_DAYS', 30, 1, 3650),
+    shutdownGraceSeconds: read.int('SHUTDOWN_GRACE_SECONDS', 25, 1, 3600),
+    mapTileUrl: read.string('MAP_TILE_URL'),
+  };
+
+  const split = roles.size < ROLE_NAMES.length;
+  if (split && (!redisUrl || !mongoUrl)) {
+    problems.push(
+      `ROLES=${[...roles].join(',')} runs only part of the system; split roles share state only through ` +
+        'Redis and MongoDB, so REDIS_URL and MONGO_URL must both be set (or run all roles in one process)',
+    );
+  }
+  if (split && jwtSecretGiven === null) {
+    problems.push('JWT_SECRET must be set when roles are split, so every web replica accepts the same tokens');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+export function hasRole(config: AppConfig, role: RoleName): boolean {
+  return config.roles.has(role);
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | null {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? null : value.trim();
+  }
+
+  string(name: string, rules: { minLength?: number } = {}): string | null {
+    const value = this.raw(name);
+    if (value !== null && rules.minLength && value.length < rules.minLength) {
+      this.problems.push(`${name} must be at least ${rules.minLength} characters long`);
+    }
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === null) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === null) return fallback;
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === null) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  url(name: string, protocols: string[]): string | null {
+    const value = this.raw(name);
+    if (value === null) return null;
+    try {
+      const url = new URL(value);
+      if (!protocols.includes(url.protocol)) throw new Error('protocol');
+      return value;
+    } catch {
+      this.problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+      return null;
+    }
+  }
+
+  roles(name: string): ReadonlySet<RoleName> {
+    const value = this.raw(name);
+    if (value === null) return new Set(ROLE_NAMES);
+    const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+    const unknown = roles.filter((r) => !(ROLE_NAMES as readonly string[]).includes(r));
+    if (unknown.length > 0 || roles.length === 0) {
+      this.problems.push(`${name} must be a comma list of ${ROLE_NAMES.join(', ')} (got "${value}")`);
+      return new Set(ROLE_NAMES);
+    }
+    return new Set(roles as RoleName[]);
+  }
+
+  /** `<NAME>_MAX` requests per `<NAME>_WINDOW_SECONDS`. */
+  rateLimit(name: string, max: number, windowSeconds: number): RateLimit {
+    return {
+      max: this.int(`${name}_MAX`, max, 0, 10_000_000),
+      windowSeconds: this.int(`${name}_WINDOW_SECONDS`, windowSeconds, 1, 86400),
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './app-config.js';
+export const APP_CONFIG = Symbol('AppConfig');

@@ -1,0 +1,1 @@
+export * from './role-events.port.js';

@@ -1,0 +1,34 @@
+import type { LiveDrone } from '../cache/live-map.cache.port.js';
+
+export const ROLE_EVENTS = Symbol('RoleEvents');
+
+/** Drone states moved forward: SSE clients of the tenant get them. */
+export interface DroneStatesChanged {
+  type: 'drone.states';
+  tenantId: string;
+  drones: LiveDrone[];
+}
+
+/** A drone's record or key changed (rotated, deleted): drop cached copies everywhere. */
+export interface DroneInvalidated {
+  type: 'drone.invalidated';
+  tenantId: string;
+  droneId: string;
+  /** Digest of a device key that stopped working, if any. */
+  revokedKeyDigest?: string;
+}
+
+export type RoleEvent = DroneStatesChanged | DroneInvalidated;
+export type RoleEventHandler = (event: RoleEvent) => void;
+
+/**
+ * Fan-out between roles: every subscriber in every process gets every event published after it
+ * subscribed (at-most-once; the store stays the source of truth).
+ */
+export interface RoleEvents {
+  publish(event: RoleEvent): Promise<void>;
+  /** Returns an unsubscribe function. */
+  subscribe(handler: RoleEventHandler): Promise<() => void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

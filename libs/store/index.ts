@@ -1,0 +1,2 @@
+export * from './identity.repository.port.js';
+export * from './telemetry.repository.port.js';
