@@ -1,1 +1,2 @@
 export * from './live-map.cache.port.js';
+export * from './adapters/index.js';

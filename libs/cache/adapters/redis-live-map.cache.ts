@@ -1,0 +1,260 @@
+import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { bboxContains, UnavailableError, type BBox } from '../../core/index.js';
+import type { BBoxResult, LiveDrone, LiveMapCache } from '../live-map.cache.port.js';
+import { isGeoIndexable, planBoxSearch, type GeoBoxQuery } from './redis-geo-box.js';
+
+/**
+ * Applies a batch of one tenant's drone states atomically; a state older than the stored one is skipped.
+ * KEYS: geo set, JSON hash, ts hash, side set (drones GEO cannot hold: near the poles).
+ * ARGV: per drone `id, ts, inGeo ('1'|'0'), lon, lat, json`.
+ */
+const PUT_LUA = `
+local applied = 0
+for i = 1, #ARGV, 6 do
+  local id = ARGV[i]
+  local stored = redis.call('HGET', KEYS[3], id)
+  if (not stored) or tonumber(stored) <= tonumber(ARGV[i + 1]) then
+    if ARGV[i + 2] == '1' then
+      redis.call('GEOADD', KEYS[1], ARGV[i + 3], ARGV[i + 4], id)
+      redis.call('SREM', KEYS[4], id)
+    else
+      redis.call('ZREM', KEYS[1], id)
+      redis.call('SADD', KEYS[4], id)
+    end
+    redis.call('HSET', KEYS[2], id, ARGV[i + 5])
+    redis.call('HSET', KEYS[3], id, ARGV[i + 1])
+    applied = applied + 1
+  end
+end
+return applied
+`;
+
+/**
+ * GEOSEARCH (when ARGV[1] is '1') plus the side set (when ARGV[7] is '1'), then the drones' JSON,
+ * in one round trip. KEYS: geo set, JSON hash, side set. ARGV: useGeo, lon, lat, width m, height m,
+ * count (0 = no COUNT), useSideSet. Returns { how many ids GEOSEARCH gave, JSON values }.
+ */
+const SEARCH_LUA = `
+local ids = {}
+if ARGV[1] == '1' then
+  if ARGV[6] == '0' then
+    ids = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[2], ARGV[3], 'BYBOX', ARGV[4], ARGV[5], 'm', 'ASC')
+  else
+    ids = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[2], ARGV[3], 'BYBOX', ARGV[4], ARGV[5], 'm', 'ASC', 'COUNT', ARGV[6])
+  end
+end
+local fromGeo = #ids
+if ARGV[7] == '1' then
+  local side = redis.call('SMEMBERS', KEYS[3])
+  for i = 1, #side do ids[#ids + 1] = side[i] end
+end
+local out = {}
+-- unpack() has a stack limit of a few thousand values: fetch in chunks.
+for i = 1, #ids, 500 do
+  local chunk = redis.call('HMGET', KEYS[2], unpack(ids, i, math.min(i + 499, #ids)))
+  for j = 1, #chunk do out[#out + 1] = chunk[j] end
+end
+return { fromGeo, out }
+`;
+
+/** Drones per EVALSHA: keeps each script call short so Redis stays responsive. */
+const PUT_CHUNK = 500;
+/** HSCAN page size for boxes too large for GEOSEARCH. */
+const SCAN_COUNT = 1000;
+
+interface ScriptedRedis extends Redis {
+  dtLiveMapPut(geo: string, json: string, ts: string, side: string, ...args: (string | number)[]): Promise<number>;
+  dtLiveMapSearch(geo: string, json: string, side: string, ...args: (string | number)[]): Promise<[number, (string | null)[]]>;
+}
+
+interface TenantKeys {
+  geo: string;
+  json: string;
+  ts: string;
+  side: string;
+}
+
+/**
+ * Shared live map in Redis. Per tenant: a GEO set of positions, a hash of drone JSON, a hash of
+ * state timestamps (for newer-wins) and a side set of drones beyond GEO's ±85.05° latitude.
+ * The tenant's keys share a hash tag so scripts stay valid on Redis Cluster.
+ */
+export class RedisLiveMapCache implements LiveMapCache {
+  private readonly redis: ScriptedRedis;
+  /** Only a connection this adapter opened is closed by it. */
+  private readonly ownsConnection: boolean;
+
+  constructor(
+    redis: string | Redis,
+    private readonly prefix = 'dt:',
+  ) {
+    this.ownsConnection = typeof redis === 'string';
+    const client = typeof redis === 'string' ? new Redis(redis, { maxRetriesPerRequest: 2 }) : redis;
+    if (this.ownsConnection) logConnectionErrors(client, new Logger(RedisLiveMapCache.name));
+    client.defineCommand('dtLiveMapPut', { numberOfKeys: 4, lua: PUT_LUA });
+    client.defineCommand('dtLiveMapSearch', { numberOfKeys: 3, lua: SEARCH_LUA });
+    this.redis = client as ScriptedRedis;
+  }
+
+  async putDrones(drones: LiveDrone[]): Promise<void> {
+    if (drones.length === 0) return;
+    const byTenant = new Map<string, LiveDrone[]>();
+    for (const d of drones) {
+      const list = byTenant.get(d.tenantId);
+      if (list) list.push(d);
+      else byTenant.set(d.tenantId, [d]);
+    }
+    // One pipeline for the whole batch: a single round trip whatever the number of tenants.
+    const pipe = this.redis.pipeline() as unknown as ScriptedRedis;
+    for (const [tenantId, list] of byTenant) {
+      const k = this.tenantKeys(tenantId);
+      for (let i = 0; i < list.length; i += PUT_CHUNK) {
+        const args: (string | number)[] = [];
+        for (const d of list.slice(i, i + PUT_CHUNK)) {
+          args.push(d.droneId, d.ts, isGeoIndexable(d.lon, d.lat) ? '1' : '0', d.lon, d.lat, JSON.stringify(d));
+        }
+        void pipe.dtLiveMapPut(k.geo, k.json, k.ts, k.side, ...args);
+      }
+    }
+    await this.exec(pipe);
+  }
+
+  async removeDrone(tenantId: string, droneId: string): Promise<void> {
+    const k = this.tenantKeys(tenantId);
+    const tx = this.redis.multi().zrem(k.geo, droneId).hdel(k.json, droneId).hdel(k.ts, droneId).srem(k.side, droneId);
+    await this.exec(tx);
+  }
+
+  async getDrones(tenantId: string, droneIds: string[]): Promise<(LiveDrone | null)[]> {
+    if (droneIds.length === 0) return [];
+    const values = await this.call(() => this.redis.hmget(this.tenantKeys(tenantId).json, ...droneIds));
+    return values.map((v) => (v === null ? null : (JSON.parse(v) as LiveDrone)));
+  }
+
+  async search(tenantId: string, box: BBox, limit: number): Promise<BBoxResult> {
+    const max = Math.max(0, Math.floor(limit));
+    const plan = planBoxSearch(box);
+    const found = plan.kind === 'scan' ? await this.scanSearch(tenantId, box, max + 1) : await this.geoSearch(tenantId, box, max + 1, plan.geo, plan.sideSet);
+    return { drones: found.slice(0, max), truncated: found.length > max };
+  }
+
+  async isWarm(): Promise<boolean> {
+    return (await this.call(() => this.redis.exists(this.warmKey()))) === 1;
+  }
+
+  async markWarm(): Promise<void> {
+    await this.call(() => this.redis.set(this.warmKey(), '1'));
+  }
+
+  async getJson<T>(key: string): Promise<T | null> {
+    const raw = await this.call(() => this.redis.get(this.jsonKey(key)));
+    return raw === null ? null : (JSON.parse(raw) as T);
+  }
+
+  async setJson(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    // Non-positive TTL: nothing to keep, and an older value must not survive.
+    if (!(ttlSeconds > 0)) return this.delete([key]);
+    // PX rather than EX so sub-second TTLs (tests) are not rounded to zero.
+    const ms = Math.max(1, Math.round(ttlSeconds * 1000));
+    await this.call(() => this.redis.set(this.jsonKey(key), JSON.stringify(value), 'PX', ms));
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.call(() => this.redis.unlink(...keys.map((k) => this.jsonKey(k))));
+  }
+
+  async ping(): Promise<void> {
+    await this.call(() => this.redis.ping());
+  }
+
+  async close(): Promise<void> {
+    if (!this.ownsConnection) return;
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  /**
+   * GEOSEARCH returns a superset of the box (BYBOX is metres around a centre); the exact lon/lat test
+   * runs here on the stored JSON, so edge drones are judged on their exact coordinates, not the
+   * geohash-rounded ones. COUNT keeps a big viewport cheap; when it cut off candidates before
+   * enough matched, the query runs again without it.
+   */
+  private async geoSearch(tenantId: string, box: BBox, want: number, geo: GeoBoxQuery | null, sideSet: boolean): Promise<LiveDrone[]> {
+    const k = this.tenantKeys(tenantId);
+    let count = geo ? Math.ceil(want * 1.25) + 16 : 0;
+    for (;;) {
+      const [fromGeo, values] = await this.call(() =>
+        this.redis.dtLiveMapSearch(k.geo, k.json, k.side, geo ? '1' : '0', geo?.lon ?? 0, geo?.lat ?? 0, geo?.widthM ?? 0, geo?.heightM ?? 0, count, sideSet ? '1' : '0'),
+      );
+      const found: LiveDrone[] = [];
+      for (const v of values) {
+        if (v === null) continue;
+        const d = JSON.parse(v) as LiveDrone;
+        if (bboxContains(box, d.lon, d.lat)) found.push(d);
+      }
+      if (count === 0 || fromGeo < count || found.length >= want) return found;
+      count = 0;
+    }
+  }
+
+  /** For boxes GEOSEARCH cannot describe: walk the tenant's hash until `want` drones matched. */
+  private async scanSearch(tenantId: string, box: BBox, want: number): Promise<LiveDrone[]> {
+    const key = this.tenantKeys(tenantId).json;
+    const found = new Map<string, LiveDrone>(); // HSCAN may return a field twice
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.call(() => this.redis.hscan(key, cursor, 'COUNT', SCAN_COUNT));
+      for (let i = 1; i < flat.length && found.size < want; i += 2) {
+        const d = JSON.parse(flat[i]) as LiveDrone;
+        if (bboxContains(box, d.lon, d.lat)) found.set(d.droneId, d);
+      }
+      cursor = next;
+    } while (cursor !== '0' && found.size < want);
+    return [...found.values()];
+  }
+
+  private tenantKeys(tenantId: string): TenantKeys {
+    const base = `${this.prefix}live:{${tenantId}}:`;
+    return { geo: `${base}geo`, json: `${base}drones`, ts: `${base}ts`, side: `${base}side` };
+  }
+
+  private warmKey(): string {
+    return `${this.prefix}live:warm`;
+  }
+
+  private jsonKey(key: string): string {
+    return `${this.prefix}json:${key}`;
+  }
+
+  /** Runs a pipeline or transaction and fails if any command in it failed. */
+  private async exec(batch: { exec(): Promise<[Error | null, unknown][] | null> }): Promise<void> {
+    const results = await this.call(() => batch.exec());
+    const failed = results?.find(([err]) => err);
+    if (failed) throw unavailable(failed[0]);
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw unavailable(e);
+    }
+  }
+}
+
+/** Redis failures become 503s for API users; the cause stays attached for the log. */
+function unavailable(cause: unknown): UnavailableError {
+  if (cause instanceof UnavailableError) return cause;
+  return Object.assign(new UnavailableError(), { cause });
+}
+
+/** Commands report their own failures; log a connection problem once per outage, not per retry. */
+function logConnectionErrors(client: Redis, logger: Logger): void {
+  let reported = false;
+  client.on('error', (e: Error) => {
+    if (!reported) logger.warn(`Redis connection problem: ${e.message}`);
+    reported = true;
+  });
+  client.on('ready', () => (reported = false));
+}

@@ -1,0 +1,2 @@
+export * from './memory-rate-limiter.js';
+export * from './redis-rate-limiter.js';

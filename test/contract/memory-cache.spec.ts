@@ -1,0 +1,6 @@
+import { MemoryLiveMapCache } from '../../libs/cache/index.js';
+import { liveMapCacheContract } from './cache.contract.js';
+
+describe('MemoryLiveMapCache', () => {
+  liveMapCacheContract(() => new MemoryLiveMapCache());
+});
