@@ -26,7 +26,7 @@ export interface IdentityRepository {
   findDrone(tenantId: string, droneId: string, options?: { includeDeleted?: boolean }): Promise<Drone | null>;
   /** Live drones of the tenant in (createdAt, id) order, after the given position. */
   listDrones(tenantId: string, limit: number, after?: { createdAt: number; id: string }): Promise<DronePage>;
-  /** Names of drones by id (deleted ones included), for the map. */
+  /** Names of the live (not deleted) drones among the ids, for the map; deleted and foreign ids are absent. */
   droneNames(tenantId: string, droneIds: string[]): Promise<Map<string, string>>;
   /** Replaces the drone's device key; returns the old digest, or null when the drone is not live. */
   replaceDeviceKey(tenantId: string, droneId: string, newDigest: string): Promise<string | null>;

@@ -1,2 +1,3 @@
 export * from './identity.repository.port.js';
 export * from './telemetry.repository.port.js';
+export * from './adapters/index.js';
