@@ -1,1 +1,2 @@
 export * from './role-events.port.js';
+export * from './adapters/index.js';

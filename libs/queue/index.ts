@@ -1,1 +1,2 @@
 export * from './telemetry-queue.port.js';
+export * from './adapters/index.js';

@@ -1,0 +1,201 @@
+import { Logger } from '@nestjs/common';
+import { AppendLog } from '../../core/index.js';
+import type { ConsumeOptions, TelemetryJob, TelemetryJobHandler, TelemetryQueue } from '../telemetry-queue.port.js';
+
+export interface EmbeddedTelemetryQueueOptions {
+  /** JSON-lines log that makes jobs survive a restart; without it the queue lives in memory only. */
+  path?: string;
+  /** First retry delay after a handler failed; doubles per attempt up to `maxRetryDelayMs`. */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** Compact the log once it holds this many records (and mostly acked ones). */
+  compactAfterRecords?: number;
+}
+
+/** A job line, or the line that acknowledges it. */
+type LogRecord = { id: number; job: TelemetryJob } | { ack: number };
+
+interface Entry {
+  id: number;
+  job: TelemetryJob;
+  attempts: number;
+}
+
+/**
+ * The queue for single-node deployments (no Redis). With a path, `enqueue` resolves once the job
+ * is fdatasync'ed (group commit: concurrent enqueues share one fsync); acks are appended lazily,
+ * since losing one only causes a redelivery. On open, every job without an ack is delivered again.
+ */
+export class EmbeddedTelemetryQueue implements TelemetryQueue {
+  private readonly logger = new Logger(EmbeddedTelemetryQueue.name);
+  private readonly log: AppendLog<LogRecord> | null;
+  private readonly retryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
+  private readonly compactAfterRecords: number;
+
+  /** Every job not acked yet, in enqueue order, including those whose append is still in flight. */
+  private readonly live = new Map<number, TelemetryJob>();
+  private ready: (Entry | undefined)[] = [];
+  private head = 0;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private nextId = 1;
+  private logRecords = 0;
+  private pendingAcks: LogRecord[] = [];
+
+  private handler: TelemetryJobHandler | null = null;
+  private concurrency = 1;
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(options: EmbeddedTelemetryQueueOptions = {}) {
+    this.retryDelayMs = options.retryDelayMs ?? 200;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
+    this.compactAfterRecords = options.compactAfterRecords ?? 10_000;
+    if (!options.path) {
+      this.log = null;
+      return;
+    }
+    const { log, records } = AppendLog.open<LogRecord>(options.path);
+    this.log = log;
+    for (const r of records) {
+      if ('ack' in r) this.live.delete(r.ack);
+      else this.live.set(r.id, r.job);
+      this.nextId = Math.max(this.nextId, ('ack' in r ? r.ack : r.id) + 1);
+    }
+    for (const [id, job] of this.live) this.pushReady({ id, job, attempts: 0 });
+    if (this.live.size > 0) this.logger.log(`redelivering ${this.live.size} unacknowledged job(s) from ${options.path}`);
+    // Always start from a fresh log of the unacked jobs: it drops acked ones, and a line torn by a
+    // crash mid-write, which the next append would otherwise glue onto (losing that record too).
+    this.compact();
+  }
+
+  async enqueue(job: TelemetryJob): Promise<void> {
+    if (this.closed) throw new Error('telemetry queue is closed');
+    const id = this.nextId++;
+    this.live.set(id, job);
+    if (this.log) {
+      this.logRecords++;
+      try {
+        await this.log.append([{ id, job }]);
+      } catch (err) {
+        this.live.delete(id);
+        throw err;
+      }
+    }
+    this.pushReady({ id, job, attempts: 0 });
+    this.pump();
+  }
+
+  async consume(handler: TelemetryJobHandler, options: ConsumeOptions = {}): Promise<void> {
+    if (this.closed) throw new Error('telemetry queue is closed');
+    this.handler = handler;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.pump();
+  }
+
+  async stopConsuming(): Promise<void> {
+    this.handler = null;
+    if (this.running === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async depth(): Promise<number> {
+    return this.live.size;
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('telemetry queue is closed');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.stopConsuming();
+    this.closed = true;
+    for (const t of this.retryTimers) clearTimeout(t);
+    this.retryTimers.clear();
+    this.flushAcks();
+    this.log?.close();
+  }
+
+  private pushReady(entry: Entry): void {
+    this.ready.push(entry);
+  }
+
+  private takeReady(): Entry | undefined {
+    if (this.head >= this.ready.length) return undefined;
+    const entry = this.ready[this.head];
+    this.ready[this.head++] = undefined;
+    // Drop the consumed prefix now and then, so taking stays O(1) without the array growing forever.
+    if (this.head >= 1024 && this.head * 2 >= this.ready.length) {
+      this.ready = this.ready.slice(this.head);
+      this.head = 0;
+    }
+    return entry;
+  }
+
+  private pump(): void {
+    while (this.handler && !this.closed && this.running < this.concurrency) {
+      const entry = this.takeReady();
+      if (!entry) return;
+      void this.run(this.handler, entry);
+    }
+  }
+
+  private async run(handler: TelemetryJobHandler, entry: Entry): Promise<void> {
+    this.running++;
+    try {
+      await handler(entry.job);
+      this.ack(entry.id);
+    } catch (err) {
+      this.retryLater(entry, err);
+    } finally {
+      this.running--;
+      if (this.running === 0 && !this.handler) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+      this.pump();
+    }
+  }
+
+  private retryLater(entry: Entry, err: unknown): void {
+    entry.attempts++;
+    const delay = Math.min(this.retryDelayMs * 2 ** (entry.attempts - 1), this.maxRetryDelayMs);
+    this.logger.warn(`job ${entry.id} failed (attempt ${entry.attempts}), retrying in ${delay} ms: ${String(err)}`);
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.pushReady(entry);
+      this.pump();
+    }, delay);
+    // A pending retry must not keep the process alive; an unacked job comes back on restart anyway.
+    timer.unref();
+    this.retryTimers.add(timer);
+  }
+
+  private ack(id: number): void {
+    this.live.delete(id);
+    if (!this.log) return;
+    // Acks of one tick go out in one write; losing them only causes a redelivery.
+    if (this.pendingAcks.length === 0) setImmediate(() => this.flushAcks());
+    this.pendingAcks.push({ ack: id });
+  }
+
+  private flushAcks(): void {
+    if (!this.log || this.pendingAcks.length === 0) return;
+    const acks = this.pendingAcks;
+    this.pendingAcks = [];
+    this.log.appendLazy(acks);
+    this.logRecords += acks.length;
+    // Compact when everything is acked (cheap: an empty file), or when acked jobs dominate a big log.
+    const allAcked = this.live.size === 0 && this.logRecords >= Math.min(1000, this.compactAfterRecords);
+    const mostlyAcked = this.logRecords >= this.compactAfterRecords && this.logRecords > 4 * this.live.size;
+    if (allAcked || mostlyAcked) this.compact();
+  }
+
+  /** Rewrites the log with only the unacked jobs (AppendLog flushes in-flight appends first). */
+  private compact(): void {
+    if (!this.log) return;
+    const records: LogRecord[] = [];
+    for (const [id, job] of this.live) records.push({ id, job });
+    this.log.rewrite(records);
+    this.logRecords = records.length;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './embedded-telemetry-queue.js';
+export * from './bull-telemetry-queue.js';

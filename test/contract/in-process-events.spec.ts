@@ -1,0 +1,7 @@
+import { InProcessRoleEvents } from '../../libs/events/index.js';
+import { eventsContract } from './events.contract.js';
+
+eventsContract('in process', () => {
+  const bus = new InProcessRoleEvents();
+  return { open: async () => bus };
+});
