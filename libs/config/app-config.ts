@@ -20,6 +20,8 @@ export interface AppConfig {
   jwtSecret: string;
   jwtExpiresInSeconds: number;
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so deployments can share one Redis. */
+  redisKeyPrefix: string;
   mongoUrl: string | null;
   dataDir: string;
   offlineAfterSeconds: number;
@@ -62,6 +64,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret: jwtSecretGiven ?? randomBytes(32).toString('base64url'),
     jwtExpiresInSeconds: read.int('JWT_EXPIRES_IN_SECONDS', 3600, 60, 30 * 24 * 3600),
     redisUrl,
+    redisKeyPrefix: read.pattern('REDIS_KEY_PREFIX', /^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (1 to 40)') ?? 'dt',
     mongoUrl,
     dataDir: read.string('DATA_DIR') ?? './data',
     offlineAfterSeconds: read.int('OFFLINE_AFTER_SECONDS', 60, 1, 86400),
@@ -132,6 +135,15 @@ class EnvReader {
     if (value === 'false' || value === '0') return false;
     this.problems.push(`${name} must be true or false (got "${value}")`);
     return fallback;
+  }
+
+  pattern(name: string, re: RegExp, rule: string): string | null {
+    const value = this.raw(name);
+    if (value !== null && !re.test(value)) {
+      this.problems.push(`${name} must be ${rule} (got "${value}")`);
+      return null;
+    }
+    return value;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -21,7 +21,14 @@ export class AppendLog<T> {
   /** Opens (creating) the log and returns it with every intact record already in it. */
   static open<T>(path: string): { log: AppendLog<T>; records: T[] } {
     mkdirSync(dirname(path), { recursive: true });
-    const records = existsSync(path) ? parseLines<T>(readFileSync(path, 'utf8')) : [];
+    let records: T[] = [];
+    if (existsSync(path)) {
+      const text = readFileSync(path, 'utf8');
+      records = parseLines<T>(text);
+      // Cut a torn last line (crash mid-write) so the next append starts on a line of its own.
+      const end = text.lastIndexOf('\n') + 1;
+      if (end < text.length) truncateSync(path, Buffer.byteLength(text.slice(0, end)));
+    }
     return { log: new AppendLog<T>(path, openSync(path, 'a')), records };
   }
 

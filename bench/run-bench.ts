@@ -1,0 +1,260 @@
+/**
+ * `npm run bench`: drives the product and a bare Fastify baseline with autocannon from this machine.
+ * Reports single-point ingest (req/s, p50/p99, ratio to baseline), batched points/s end to end
+ * (until processed and queryable), and the p99 delay from 202 to the point showing on the map.
+ * Embedded by default; with BENCH_REDIS_URL / BENCH_MONGO_URL (or REDIS_URL / MONGO_URL) also on those.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ADMIN = 'bench-admin-token-0123456789';
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function startProcess(script: string, env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr!.on('data', (d) => (output += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`start timed out: ${output}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      output += d;
+      const m = /(?:listening |"url":")(http:\/\/[\d.:]+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+  child.stdout!.resume();
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function json(method: string, url: string, body?: unknown, token?: string): Promise<any> {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function setUpFleet(url: string, drones: number): Promise<{ token: string; keys: string[]; ids: string[] }> {
+  const tenant = await json('POST', `${url}/api/v1/tenants`, { name: 'bench' }, ADMIN);
+  const email = `bench-${Date.now()}@example.com`;
+  await json('POST', `${url}/api/v1/tenants/${tenant.id}/users`, { email, password: 'bench-password', role: 'admin' }, ADMIN);
+  const { accessToken } = await json('POST', `${url}/api/v1/auth/login`, { email, password: 'bench-password' });
+  const keys: string[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < drones; i++) {
+    const d = await json('POST', `${url}/api/v1/drones`, { name: `bench-${i}` }, accessToken);
+    keys.push(d.deviceKey);
+    ids.push(d.id);
+  }
+  return { token: accessToken, keys, ids };
+}
+
+let tsCounter = Date.now() - 3_600_000;
+function pointBody(i: number): string {
+  tsCounter += 1;
+  return JSON.stringify({ timestamp: tsCounter, lat: 48 + (i % 1000) / 1000, lon: 2 + (i % 700) / 1000, altitude: 120, speed: 12, heading: i % 360, battery: 80, status: 'airborne' });
+}
+
+async function singlePoint(url: string, keys: string[]): Promise<autocannon.Result> {
+  let i = 0;
+  return autocannon({
+    url: `${url}/api/v1/telemetry`,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          i++;
+          return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[i % keys.length]}` }, body: pointBody(i) };
+        },
+      },
+    ],
+  });
+}
+
+async function processedPoints(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let total = 0;
+  for (const m of text.matchAll(/^dronetrack_processed_points_total\{[^}]*\} (\d+(?:\.\d+)?)/gm)) total += Number(m[1]);
+  return total;
+}
+
+async function batched(url: string, keys: string[]): Promise<{ pointsPerSecond: number; ingestPointsPerSecond: number; points: number; seconds: number }> {
+  const BATCH = 1000;
+  const REQUESTS = Number(process.env.BENCH_BATCHES ?? 300);
+  const before = await processedPoints(url);
+  let i = 0;
+  const started = Date.now();
+  const result = await autocannon({
+    url: `${url}/api/v1/telemetry`,
+    connections: 8,
+    amount: REQUESTS,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          i++;
+          const points = Array.from({ length: BATCH }, (_, k) => {
+            tsCounter += 1;
+            return { timestamp: tsCounter, lat: 48 + k / 10000, lon: 2 + k / 10000, speed: 10, heading: 90, battery: 70, status: 'airborne' };
+          });
+          return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[i % keys.length]}` }, body: JSON.stringify({ points }) };
+        },
+      },
+    ],
+  });
+  const accepted = result['2xx'] * BATCH;
+  const ingestSeconds = (Date.now() - started) / 1000;
+  const deadline = Date.now() + 300_000;
+  while ((await processedPoints(url)) - before < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const seconds = (Date.now() - started) / 1000;
+  return { pointsPerSecond: accepted / seconds, ingestPointsPerSecond: accepted / ingestSeconds, points: accepted, seconds };
+}
+
+/** p50/p99 of the time from a 202 until the point's state event arrives (it is then in /map/drones). */
+async function visibilityDelay(url: string, token: string, key: string, droneId: string, samples = 200): Promise<{ p50: number; p99: number }> {
+  const controller = new AbortController();
+  const res = await fetch(`${url}/api/v1/map/stream?access_token=${token}`, { signal: controller.signal });
+  const reader = res.body!.getReader();
+  const seen = new Map<string, number>();
+  let buffer = '';
+  const pump = (async () => {
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let idx: number;
+        while ((idx = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, idx);
+          buffer = buffer.slice(idx + 2);
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (data) {
+            const f = JSON.parse(data);
+            if (f.id === droneId) seen.set(f.properties.timestamp, performance.now());
+          }
+        }
+      }
+    } catch {
+      /* aborted */
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 200));
+  const delays: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const ts = Date.now();
+    const iso = new Date(ts).toISOString();
+    const r = await fetch(`${url}/api/v1/telemetry`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ timestamp: ts, lat: 50 + s / 1000, lon: 8, status: 'airborne' }),
+    });
+    const acked = performance.now();
+    await r.text();
+    const deadline = acked + 10_000;
+    while (!seen.has(iso) && performance.now() < deadline) await new Promise((r2) => setTimeout(r2, 1));
+    delays.push(Math.max(0, (seen.get(iso) ?? deadline) - acked));
+    await new Promise((r2) => setTimeout(r2, 20));
+  }
+  controller.abort();
+  await pump;
+  delays.sort((a, b) => a - b);
+  return { p50: delays[Math.floor(delays.length * 0.5)], p99: delays[Math.floor(delays.length * 0.99) - 1] ?? delays.at(-1)! };
+}
+
+async function benchProduct(label: string, env: Record<string, string>, baseline: autocannon.Result): Promise<string[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dt-bench-'));
+  const product = await startProcess(join(root, 'dist', 'src', 'main.js'), {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_TOKEN: ADMIN,
+    JWT_SECRET: 'bench-jwt-secret-0123456789-0123456789',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_DEVICE_MAX: '0',
+    RATE_LIMIT_USER_MAX: '0',
+    RATE_LIMIT_LOGIN_MAX: '0',
+    ...env,
+  });
+  try {
+    const fleet = await setUpFleet(product.url, 100);
+    const single = await singlePoint(product.url, fleet.keys);
+    const batch = await batched(product.url, fleet.keys);
+    const delay = await visibilityDelay(product.url, fleet.token, fleet.keys[0], fleet.ids[0]);
+    const ratio = single.requests.average / baseline.requests.average;
+    return [
+      `| ${label} | single-point req/s | ${single.requests.average.toFixed(0)} (${(ratio * 100).toFixed(0)}% of baseline) |`,
+      `| ${label} | single-point latency p50 / p99 | ${single.latency.p50} ms / ${single.latency.p99} ms |`,
+      `| ${label} | single-point errors (non-2xx) | ${single.non2xx + single.errors} |`,
+      `| ${label} | batched points/s, end to end (${batch.points} points, processed and queryable) | ${batch.pointsPerSecond.toFixed(0)} |`,
+      `| ${label} | batched points/s accepted at ingest | ${batch.ingestPointsPerSecond.toFixed(0)} |`,
+      `| ${label} | 202 → visible on the map, p50 / p99 | ${delay.p50.toFixed(1)} ms / ${delay.p99.toFixed(1)} ms |`,
+    ];
+  } finally {
+    await product.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const baselineServer = await startProcess(join(here, 'baseline-server.js'), { PORT: '0' });
+  let baseline: autocannon.Result;
+  try {
+    baseline = await singlePoint(baselineServer.url, ['none']);
+  } finally {
+    await baselineServer.stop();
+  }
+  const rows = [
+    `| baseline (bare Fastify) | single-point req/s | ${baseline.requests.average.toFixed(0)} |`,
+    `| baseline (bare Fastify) | latency p50 / p99 | ${baseline.latency.p50} ms / ${baseline.latency.p99} ms |`,
+  ];
+  rows.push(...(await benchProduct('embedded', {}, baseline)));
+  const redis = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL;
+  const mongo = process.env.BENCH_MONGO_URL ?? process.env.MONGO_URL;
+  if (redis || mongo) {
+    const env: Record<string, string> = { REDIS_KEY_PREFIX: `bench${Date.now()}` };
+    if (redis) env.REDIS_URL = redis;
+    if (mongo) env.MONGO_URL = mongo;
+    rows.push(...(await benchProduct([redis && 'Redis', mongo && 'MongoDB'].filter(Boolean).join(' + '), env, baseline)));
+  }
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  process.stdout.write(
+    `\n## dronetrack benchmark (${new Date().toISOString()})\n\nMachine: ${machine}. autocannon ${CONNECTIONS} connections, ${DURATION} s, same machine.\n\n` +
+      `| setup | measure | result |\n|---|---|---|\n${rows.join('\n')}\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { RATE_LIMITER, type RateLimiter } from '../ingest/rate-limiter.port.js';
+import { enforceRateLimit } from '../ops/rate-limit.js';
+import { LoginDto } from './identity.dto.js';
+import { IdentityService } from './identity.service.js';
+
+@ApiTags('web users')
+@Controller('api/v1/auth')
+export class AuthHttpController {
+  constructor(
+    private readonly identity: IdentityService,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log in; returns a Bearer access token' })
+  @ApiResponse({ status: 401, description: 'Wrong email or password' })
+  async login(@Body() dto: LoginDto, @Req() req: FastifyRequest) {
+    // Slows password guessing per account and per client address.
+    const email = dto.email.trim().toLowerCase();
+    await enforceRateLimit(this.limiter, `login:${email}:${req.ip}`, this.config.rateLimits.login, 'account and address');
+    return this.identity.login(email, dto.password);
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AdminTokenGuard } from './admin-token.guard.js';
+import { AuthHttpController } from './auth.http.controller.js';
+import { DroneAdminHttpController } from './drone-admin.http.controller.js';
+import { IdentityService } from './identity.service.js';
+import { TenantsHttpController } from './tenants.http.controller.js';
+import { UserAuthGuard } from './user-auth.guard.js';
+import { UsersHttpController } from './users.http.controller.js';
+
+/** Tenants, users, login and the drone lifecycle (web role). */
+@Module({
+  controllers: [TenantsHttpController, AuthHttpController, DroneAdminHttpController, UsersHttpController],
+  providers: [IdentityService, AdminTokenGuard, UserAuthGuard],
+  exports: [IdentityService, UserAuthGuard],
+})
+export class IdentityModule {}

@@ -1,0 +1,50 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { RATE_LIMITER, type RateLimiter } from '../ingest/rate-limiter.port.js';
+import { forbidden, unauthorized } from '../ops/http-errors.js';
+import { enforceRateLimit } from '../ops/rate-limit.js';
+import { bearerToken } from '../ops/request-helpers.js';
+import { QUERY_TOKEN, REQUIRED_ROLE, type AuthUser, type UserRequest } from './auth-user.js';
+
+interface TokenClaims {
+  sub: string;
+  tid: string;
+  role: AuthUser['role'];
+  email: string;
+}
+
+/** Admits web users by access token (JWT), applies the per-user rate limit and the role rule. */
+@Injectable()
+export class UserAuthGuard implements CanActivate {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly reflector: Reflector,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<UserRequest>();
+    const targets = [context.getHandler(), context.getClass()];
+    let token = bearerToken(req);
+    if (!token && this.reflector.getAllAndOverride<boolean>(QUERY_TOKEN, targets)) {
+      const q = (req.query as Record<string, unknown>)?.access_token;
+      token = typeof q === 'string' && q.length > 0 ? q : null;
+    }
+    if (!token) throw unauthorized('an access token is required: Authorization: Bearer <accessToken> (from POST /api/v1/auth/login)');
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
+    } catch {
+      throw unauthorized('the access token is invalid or expired; log in again');
+    }
+    const user: AuthUser = { id: claims.sub, tenantId: claims.tid, role: claims.role, email: claims.email };
+    await enforceRateLimit(this.limiter, `user:${user.id}`, this.config.rateLimits.user, 'user');
+    const required = this.reflector.getAllAndOverride<string>(REQUIRED_ROLE, targets);
+    if (required && user.role !== required) throw forbidden(`this action needs the ${required} role`);
+    req.user = user;
+    return true;
+  }
+}

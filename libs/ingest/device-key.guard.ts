@@ -1,0 +1,32 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import type { DeviceKeyOwner } from '../core/index.js';
+import { DeviceKeyAuthenticator } from '../identity/device-key.authenticator.js';
+import { unauthorized } from '../ops/http-errors.js';
+import { enforceRateLimit } from '../ops/rate-limit.js';
+import { bearerToken } from '../ops/request-helpers.js';
+import { RATE_LIMITER, type RateLimiter } from './rate-limiter.port.js';
+
+export type DeviceRequest = FastifyRequest & { device?: DeviceKeyOwner };
+
+/** Admits a drone by its device key, then counts the request against that key's rate limit. */
+@Injectable()
+export class DeviceKeyGuard implements CanActivate {
+  constructor(
+    private readonly authenticator: DeviceKeyAuthenticator,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<DeviceRequest>();
+    const key = bearerToken(req);
+    if (!key) throw unauthorized('a device key is required: Authorization: Bearer <deviceKey>');
+    const found = await this.authenticator.authenticate(key);
+    if (!found) throw unauthorized('the device key is unknown, rotated or revoked');
+    await enforceRateLimit(this.limiter, `device:${found.digest}`, this.config.rateLimits.device, 'device key');
+    req.device = found.owner;
+    return true;
+  }
+}

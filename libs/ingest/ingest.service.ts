@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { pointKey, type DeviceKeyOwner, type TelemetryPoint } from '../core/index.js';
+import { AppMetrics } from '../ops/metrics.js';
+import { badRequest, forbidden } from '../ops/http-errors.js';
+import { TELEMETRY_QUEUE, type TelemetryQueue } from '../queue/index.js';
+import { RecentPoints } from './recent-points.js';
+import { validatePoint } from './telemetry-point.validator.js';
+
+export const MAX_BATCH_POINTS = 1000;
+const MAX_LISTED_ERRORS = 20;
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: { index: number; errors: string[] }[];
+}
+
+/**
+ * Validates a telemetry request, drops points already seen, and enqueues the rest as ONE job.
+ * Resolves only once the queue holds the job durably: that is what a 202 promises.
+ */
+@Injectable()
+export class IngestService {
+  private readonly recent = new RecentPoints();
+
+  constructor(
+    @Inject(TELEMETRY_QUEUE) private readonly queue: TelemetryQueue,
+    private readonly metrics: AppMetrics,
+  ) {}
+
+  async ingest(owner: DeviceKeyOwner, body: unknown, now = Date.now()): Promise<IngestResult> {
+    const { items, batch } = this.envelope(body);
+    const rejected: IngestResult['rejected'] = [];
+    const fresh: TelemetryPoint[] = [];
+    const keys: string[] = [];
+    const inRequest = new Set<string>();
+    let duplicates = 0;
+
+    for (let index = 0; index < items.length; index++) {
+      const result = validatePoint(items[index], now);
+      if (Array.isArray(result)) {
+        rejected.push({ index, errors: result });
+        continue;
+      }
+      if (result.droneId !== undefined && result.droneId !== owner.droneId) {
+        throw forbidden(`droneId ${batch ? `of points[${index}] ` : ''}does not match the drone of this device key`);
+      }
+      const { droneId: _ignored, ...fields } = result;
+      const point: TelemetryPoint = { ...fields, tenantId: owner.tenantId, droneId: owner.droneId, receivedAt: now };
+      const key = pointKey(point);
+      if (inRequest.has(key) || this.recent.has(key)) {
+        duplicates++;
+        continue;
+      }
+      inRequest.add(key);
+      keys.push(key);
+      fresh.push(point);
+    }
+
+    if (fresh.length === 0 && duplicates === 0) {
+      this.metrics.ingestPoints.inc({ outcome: 'rejected' }, rejected.length);
+      throw badRequest(batch ? this.listErrors(rejected) : rejected[0].errors);
+    }
+    if (fresh.length > 0) {
+      await this.queue.enqueue({ points: fresh });
+      for (const key of keys) this.recent.add(key);
+    }
+    this.metrics.ingestPoints.inc({ outcome: 'accepted' }, fresh.length);
+    if (duplicates) this.metrics.ingestPoints.inc({ outcome: 'duplicate' }, duplicates);
+    if (rejected.length) this.metrics.ingestPoints.inc({ outcome: 'rejected' }, rejected.length);
+    return { accepted: fresh.length, duplicates, rejected };
+  }
+
+  private envelope(body: unknown): { items: unknown[]; batch: boolean } {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw badRequest('request body must be a JSON object: one point, or { "points": [ ... ] }');
+    }
+    if (!('points' in body)) return { items: [body], batch: false };
+    const extra = Object.keys(body).filter((k) => k !== 'points');
+    if (extra.length > 0) throw badRequest(extra.map((k) => `property ${k} should not exist next to points`));
+    const points = (body as { points: unknown }).points;
+    if (!Array.isArray(points)) throw badRequest('points must be an array of points');
+    if (points.length < 1 || points.length > MAX_BATCH_POINTS) {
+      throw badRequest(`points must contain from 1 to ${MAX_BATCH_POINTS} points (got ${points.length})`);
+    }
+    return { items: points, batch: true };
+  }
+
+  private listErrors(rejected: IngestResult['rejected']): string[] {
+    const lines = rejected
+      .slice(0, MAX_LISTED_ERRORS)
+      .map((r) => `points[${r.index}]: ${r.errors.join('; ')}`);
+    if (rejected.length > MAX_LISTED_ERRORS) lines.push(`… and ${rejected.length - MAX_LISTED_ERRORS} more invalid points`);
+    return ['no point in the batch is valid', ...lines];
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LIVE_MAP_CACHE, type LiveMapCache } from '../cache/index.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { NotFoundError, toPointView, type BBox, type Drone, type DroneState, type PointView } from '../core/index.js';
+import { droneCacheKey } from '../identity/identity.service.js';
+import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../store/index.js';
+import { toDroneView, toFeature, type DroneFeature, type DroneView } from './views.js';
+
+const DRONE_RECORD_TTL_SECONDS = 300;
+
+/** Read side of the product: lists, details, tracks and map boxes, all scoped to one tenant. */
+@Injectable()
+export class DroneQueryService {
+  private readonly offlineAfterMs: number;
+
+  constructor(
+    @Inject(IDENTITY_REPOSITORY) private readonly identity: IdentityRepository,
+    @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
+    @Inject(LIVE_MAP_CACHE) private readonly cache: LiveMapCache,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.offlineAfterMs = config.offlineAfterSeconds * 1000;
+  }
+
+  async list(tenantId: string, limit: number, after?: { createdAt: number; id: string }) {
+    const page = await this.identity.listDrones(tenantId, limit, after);
+    const states = await this.states(tenantId, page.items.map((d) => d.id));
+    const now = Date.now();
+    return { items: page.items.map((d) => toDroneView(d, states.get(d.id) ?? null, now, this.offlineAfterMs)), next: page.next };
+  }
+
+  async detail(tenantId: string, droneId: string): Promise<DroneView> {
+    const drone = await this.liveDrone(tenantId, droneId);
+    const states = await this.states(tenantId, [droneId]);
+    return toDroneView(drone, states.get(droneId) ?? null, Date.now(), this.offlineAfterMs);
+  }
+
+  /** History stays readable after deletion, so deleted drones of the tenant are found here. */
+  async track(tenantId: string, droneId: string, from: number, to: number, limit: number): Promise<{ droneId: string; points: PointView[] }> {
+    const drone = await this.identity.findDrone(tenantId, droneId, { includeDeleted: true });
+    if (!drone) throw new NotFoundError('drone');
+    const points = await this.telemetry.track({ tenantId, droneId, from, to, limit });
+    return { droneId, points: points.map(toPointView) };
+  }
+
+  async box(tenantId: string, box: BBox, limit: number) {
+    const { drones, truncated } = await this.cache.search(tenantId, box, limit);
+    const now = Date.now();
+    const features: DroneFeature[] = drones.map((d) => toFeature(d, now, this.offlineAfterMs));
+    return { type: 'FeatureCollection' as const, truncated, features };
+  }
+
+  /** The drone record, cached as JSON; deletion drops the cached copy in every process. */
+  private async liveDrone(tenantId: string, droneId: string): Promise<Drone> {
+    const key = droneCacheKey(tenantId, droneId);
+    const cached = await this.cache.getJson<Drone>(key);
+    if (cached) return cached;
+    const drone = await this.identity.findDrone(tenantId, droneId);
+    if (!drone) throw new NotFoundError('drone');
+    await this.cache.setJson(key, drone, DRONE_RECORD_TTL_SECONDS);
+    return drone;
+  }
+
+  /** Latest states from the live cache; from the store while the cache is not warm yet. */
+  private async states(tenantId: string, ids: string[]): Promise<Map<string, DroneState>> {
+    if (ids.length === 0) return new Map();
+    if (!(await this.cache.isWarm())) return this.telemetry.getStates(tenantId, ids);
+    const cached = await this.cache.getDrones(tenantId, ids);
+    const out = new Map<string, DroneState>();
+    cached.forEach((d, i) => d && out.set(ids[i], d));
+    return out;
+  }
+}

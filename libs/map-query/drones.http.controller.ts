@@ -1,0 +1,50 @@
+import { Controller, Get, Param, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { UserRequest } from '../identity/auth-user.js';
+import { ParseIdPipe } from '../identity/id.pipe.js';
+import { UserAuthGuard } from '../identity/user-auth.guard.js';
+import { badRequest } from '../ops/http-errors.js';
+import { DroneQueryService } from './drone-query.service.js';
+import { decodeCursor, encodeCursor, onlyParams, parseLimit, parseTime } from './query-params.js';
+
+const HOUR_MS = 3_600_000;
+
+@ApiTags('drones')
+@ApiBearerAuth('accessToken')
+@UseGuards(UserAuthGuard)
+@Controller('api/v1/drones')
+export class DronesHttpController {
+  constructor(private readonly drones: DroneQueryService) {}
+
+  @Get()
+  @ApiOperation({ summary: "List the tenant's drones with their latest state" })
+  @ApiQuery({ name: 'limit', required: false, description: '1..500, default 100' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  async list(@Req() req: UserRequest, @Query() query: Record<string, unknown>) {
+    onlyParams(query, ['limit', 'cursor']);
+    const limit = parseLimit(query.limit, 100, 500);
+    const page = await this.drones.list(req.user!.tenantId, limit, decodeCursor(query.cursor));
+    return { items: page.items, nextCursor: encodeCursor(page.next) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One drone with its latest state' })
+  @ApiResponse({ status: 404, description: 'No such drone in this tenant' })
+  async detail(@Req() req: UserRequest, @Param('id', ParseIdPipe) id: string) {
+    return this.drones.detail(req.user!.tenantId, id);
+  }
+
+  @Get(':id/track')
+  @ApiOperation({ summary: 'Points of a drone in ascending timestamp (default: the last hour)' })
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1..10000, default 1000' })
+  async track(@Req() req: UserRequest, @Param('id', ParseIdPipe) id: string, @Query() query: Record<string, unknown>) {
+    onlyParams(query, ['from', 'to', 'limit']);
+    const to = parseTime('to', query.to) ?? Date.now();
+    const from = parseTime('from', query.from) ?? to - HOUR_MS;
+    if (from > to) throw badRequest('from must not be after to');
+    const limit = parseLimit(query.limit, 1000, 10_000);
+    return this.drones.track(req.user!.tenantId, id, from, to, limit);
+  }
+}

@@ -1,0 +1,51 @@
+import { parseBBox, type BBox } from '../core/index.js';
+import { badRequest } from '../ops/http-errors.js';
+
+/** `limit` as a whole number within bounds; absent means the default. */
+export function parseLimit(raw: unknown, fallback: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
+    throw badRequest(`limit must be a whole number from 1 to ${max}`);
+  }
+  return Number(raw);
+}
+
+export function parseBBoxParam(raw: unknown): BBox {
+  if (typeof raw !== 'string' || raw === '') throw badRequest('bbox is required: minLon,minLat,maxLon,maxLat');
+  const result = parseBBox(raw);
+  if (typeof result === 'string') throw badRequest(result);
+  return result;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export function parseTime(name: string, raw: unknown): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || !ISO.test(raw) || Number.isNaN(Date.parse(raw))) {
+    throw badRequest(`${name} must be an ISO-8601 date-time, e.g. 2025-01-01T12:00:00Z`);
+  }
+  return Date.parse(raw);
+}
+
+/** Cursor = base64url of [createdAt, id]; opaque to clients. */
+export function encodeCursor(next: { createdAt: number; id: string } | null): string | null {
+  return next ? Buffer.from(JSON.stringify([next.createdAt, next.id])).toString('base64url') : null;
+}
+
+export function decodeCursor(raw: unknown): { createdAt: number; id: string } | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    if (typeof raw !== 'string') throw new Error();
+    const [createdAt, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof createdAt !== 'number' || typeof id !== 'string') throw new Error();
+    return { createdAt, id };
+  } catch {
+    throw badRequest('cursor is not valid; pass back the nextCursor of a previous page');
+  }
+}
+
+/** Rejects query parameters the endpoint does not know (typos should not pass silently). */
+export function onlyParams(query: Record<string, unknown>, allowed: string[]): void {
+  const unknown = Object.keys(query).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) throw badRequest(unknown.map((k) => `query parameter ${k} is not supported`));
+}

@@ -1,0 +1,57 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The process's Prometheus metrics; one registry per app instance (tests start several). */
+export class AppMetrics {
+  readonly registry = new Registry();
+
+  readonly ingestRequests = new Counter({
+    name: 'dronetrack_ingest_requests_total',
+    help: 'Telemetry requests by HTTP status',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+  readonly ingestPoints = new Counter({
+    name: 'dronetrack_ingest_points_total',
+    help: 'Telemetry points by outcome at ingest (accepted, duplicate, rejected)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({
+    name: 'dronetrack_queue_depth',
+    help: 'Telemetry jobs waiting or running in the queue',
+    registers: [this.registry],
+  });
+  readonly processedPoints = new Counter({
+    name: 'dronetrack_processed_points_total',
+    help: 'Points processed, by whether they were new or already stored',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly processingLag = new Histogram({
+    name: 'dronetrack_processing_lag_seconds',
+    help: 'Time from ingest acceptance to the point being stored and cached (oldest point of each job)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly jobFailures = new Counter({
+    name: 'dronetrack_processing_failures_total',
+    help: 'Processing jobs that failed and will be retried',
+    registers: [this.registry],
+  });
+  readonly sseClients = new Gauge({
+    name: 'dronetrack_sse_clients',
+    help: 'Open map stream connections',
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'dronetrack_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  constructor(defaultMetrics = true) {
+    if (defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'dronetrack_' });
+  }
+}

@@ -1,0 +1,9 @@
+import type { FastifyRequest } from 'fastify';
+
+/** The bearer token of the Authorization header, or null. */
+export function bearerToken(req: FastifyRequest): string | null {
+  const header = req.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : null;
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ProcessingWorker } from './processing.worker.js';
+import { TelemetryProcessor } from './telemetry.processor.js';
+
+/** The processor role: consumes the queue into history, state, cache and events. */
+@Module({ providers: [TelemetryProcessor, ProcessingWorker] })
+export class ProcessingModule {}

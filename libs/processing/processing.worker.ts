@@ -1,0 +1,71 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
+import { APP_LOGGER, type JsonLogger } from '../ops/json-logger.js';
+import { AppMetrics } from '../ops/metrics.js';
+import { TELEMETRY_QUEUE, type TelemetryQueue } from '../queue/index.js';
+import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
+import { TelemetryProcessor } from './telemetry.processor.js';
+
+const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+
+/**
+ * The processor role's lifecycle: consume the queue from start-up, sweep retention hourly, and on
+ * shutdown stop taking jobs and let the running ones finish before connections close.
+ */
+@Injectable()
+export class ProcessingWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private retentionTimer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    @Inject(TELEMETRY_QUEUE) private readonly queue: TelemetryQueue,
+    @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
+    @Inject(ROLE_EVENTS) private readonly events: RoleEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+    private readonly processor: TelemetryProcessor,
+    private readonly metrics: AppMetrics,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.unsubscribe = await this.events.subscribe((e) => {
+      if (e.type === 'drone.invalidated') this.processor.forget(e.droneId);
+    });
+    await this.queue.consume(
+      async (job) => {
+        try {
+          await this.processor.process(job);
+        } catch (err) {
+          this.metrics.jobFailures.inc();
+          this.logger.event('error', 'processing job failed; it will run again', {
+            points: job.points.length,
+            err: err instanceof Error ? { name: err.name, message: err.message } : String(err),
+          });
+          throw err;
+        }
+      },
+      { concurrency: this.config.processorConcurrency },
+    );
+    this.retentionTimer = setInterval(() => void this.sweepRetention(), RETENTION_SWEEP_MS);
+    this.retentionTimer.unref();
+    this.logger.event('info', 'processor consuming the telemetry queue', { concurrency: this.config.processorConcurrency });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    this.unsubscribe?.();
+    await this.queue.stopConsuming();
+    this.logger.event('info', 'processor stopped; in-flight jobs finished');
+  }
+
+  private async sweepRetention(): Promise<void> {
+    const cutoff = Date.now() - this.config.historyRetentionDays * 86_400_000;
+    try {
+      const removed = await this.telemetry.deleteHistoryBefore(cutoff);
+      if (removed > 0) this.logger.event('info', 'retention removed old history', { removed });
+    } catch (err) {
+      this.logger.event('warn', 'retention sweep failed', { err: String(err) });
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { LIVE_MAP_CACHE, type LiveMapCache } from '../libs/cache/index.js';
+import { MemoryLiveMapCache } from '../libs/cache/adapters/memory-live-map.cache.js';
+import { RedisLiveMapCache } from '../libs/cache/adapters/redis-live-map.cache.js';
+import { hasRole, type AppConfig } from '../libs/config/index.js';
+import { ROLE_EVENTS, type RoleEvents } from '../libs/events/index.js';
+import { InProcessRoleEvents } from '../libs/events/adapters/in-process.role-events.js';
+import { RedisRoleEvents } from '../libs/events/adapters/redis.role-events.js';
+import { MemoryRateLimiter } from '../libs/ingest/adapters/memory-rate-limiter.js';
+import { RedisRateLimiter } from '../libs/ingest/adapters/redis-rate-limiter.js';
+import { RATE_LIMITER, type RateLimiter } from '../libs/ingest/rate-limiter.port.js';
+import type { JsonLogger } from '../libs/ops/json-logger.js';
+import type { ReadinessCheck } from '../libs/ops/readiness.js';
+import { TELEMETRY_QUEUE, type TelemetryQueue } from '../libs/queue/index.js';
+import { BullTelemetryQueue } from '../libs/queue/adapters/bull-telemetry-queue.js';
+import { EmbeddedTelemetryQueue } from '../libs/queue/adapters/embedded-telemetry-queue.js';
+import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../libs/store/index.js';
+import { openEmbeddedStore } from '../libs/store/adapters/embedded.store.js';
+import { connectMongoStore } from '../libs/store/adapters/mongo.store.js';
+
+/** The adapters one process needs, chosen by its roles and by which servers are configured. */
+export interface Adapters {
+  queue?: TelemetryQueue;
+  cache?: LiveMapCache;
+  events: RoleEvents;
+  rateLimiter?: RateLimiter;
+  identity: IdentityRepository;
+  telemetry?: TelemetryRepository;
+}
+
+export const ADAPTER_TOKENS = {
+  queue: TELEMETRY_QUEUE,
+  cache: LIVE_MAP_CACHE,
+  events: ROLE_EVENTS,
+  rateLimiter: RATE_LIMITER,
+  identity: IDENTITY_REPOSITORY,
+  telemetry: TELEMETRY_REPOSITORY,
+} as const;
+
+/**
+ * Opens only what the roles use: ingest needs the queue, keys and rate limits; the processor the
+ * queue, store, cache and events; web the store, cache, events and rate limits.
+ */
+export async function openAdapters(config: AppConfig, logger: JsonLogger): Promise<Adapters> {
+  const ingest = hasRole(config, 'ingest');
+  const processor = hasRole(config, 'processor');
+  const web = hasRole(config, 'web');
+  const redis = config.redisUrl;
+  const opened: { close(): Promise<void> }[] = [];
+  const track = <T extends { close(): Promise<void> }>(a: T): T => (opened.push(a), a);
+
+  try {
+    const store = config.mongoUrl
+      ? await connectMongoStore(config.mongoUrl, { logger: storeLogger(logger) })
+      : await openEmbeddedStore(join(config.dataDir, 'store'), { logger: storeLogger(logger) });
+    track(store.identity);
+    track(store.telemetry);
+    const adapters: Adapters = {
+      identity: store.identity,
+      events: track(redis ? new RedisRoleEvents({ redisUrl: redis, prefix: config.redisKeyPrefix }) : new InProcessRoleEvents()),
+    };
+    if (processor || web) adapters.telemetry = store.telemetry;
+    if (ingest || processor) {
+      adapters.queue = track(
+        redis
+          ? new BullTelemetryQueue({ redisUrl: redis, prefix: `${config.redisKeyPrefix}:bull` })
+          : new EmbeddedTelemetryQueue({ path: join(config.dataDir, 'queue', 'telemetry-queue.log') }),
+      );
+    }
+    if (processor || web) adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
+    if (ingest || web) adapters.rateLimiter = track(redis ? new RedisRateLimiter(redis, `${config.redisKeyPrefix}:`) : new MemoryRateLimiter());
+    return adapters;
+  } catch (err) {
+    await Promise.allSettled(opened.map((a) => a.close()));
+    throw err;
+  }
+}
+
+/** Closes in dependency order: the queue first (its consumers are already stopped), stores last. */
+export async function closeAdapters(a: Adapters): Promise<void> {
+  const steps = [a.queue, a.events, a.cache, a.rateLimiter, a.telemetry, a.identity];
+  for (const step of steps) {
+    if (!step) continue;
+    try {
+      await step.close();
+    } catch {
+      /* closing is best effort: the process is exiting */
+    }
+  }
+}
+
+export function readinessChecks(a: Adapters): ReadinessCheck[] {
+  const checks: ReadinessCheck[] = [{ name: 'store', check: () => a.identity.ping() }];
+  if (a.queue) checks.push({ name: 'queue', check: () => a.queue!.ping() });
+  if (a.cache) checks.push({ name: 'cache', check: () => a.cache!.ping() });
+  checks.push({ name: 'events', check: () => a.events.ping() });
+  return checks;
+}
+
+function storeLogger(logger: JsonLogger) {
+  return {
+    error: (msg: string, ...meta: unknown[]) =>
+      logger.event('error', msg, { component: 'store', detail: meta.map((m) => (m instanceof Error ? m.message : m)) }),
+  };
+}

@@ -1,0 +1,62 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { APP_CONFIG, hasRole, type AppConfig } from '../libs/config/index.js';
+import { IdentityModule } from '../libs/identity/identity.module.js';
+import { IngestModule } from '../libs/ingest/ingest.module.js';
+import { MapQueryModule } from '../libs/map-query/map-query.module.js';
+import { HealthHttpController } from '../libs/ops/health.http.controller.js';
+import { APP_LOGGER, type JsonLogger } from '../libs/ops/json-logger.js';
+import { AppMetrics } from '../libs/ops/metrics.js';
+import { Readiness } from '../libs/ops/readiness.js';
+import { ProcessingModule } from '../libs/processing/processing.module.js';
+import { ADAPTER_TOKENS, closeAdapters, readinessChecks, type Adapters } from './adapters.js';
+import { WebAppModule } from './web-app/web-app.module.js';
+
+const ADAPTERS = Symbol('Adapters');
+
+/** Provides config, logging, metrics, readiness and the opened adapters to every module. */
+@Global()
+@Module({})
+class CoreModule implements OnApplicationShutdown {
+  constructor(@Inject(ADAPTERS) private readonly adapters: Adapters) {}
+
+  static forRoot(config: AppConfig, adapters: Adapters, logger: JsonLogger, metrics: AppMetrics): DynamicModule {
+    const readiness = new Readiness();
+    for (const check of readinessChecks(adapters)) readiness.register(check);
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: APP_LOGGER, useValue: logger },
+      { provide: AppMetrics, useValue: metrics },
+      { provide: Readiness, useValue: readiness },
+      { provide: ADAPTERS, useValue: adapters },
+    ];
+    for (const [key, token] of Object.entries(ADAPTER_TOKENS)) {
+      const value = adapters[key as keyof Adapters];
+      if (value) providers.push({ provide: token, useValue: value });
+    }
+    return {
+      module: CoreModule,
+      imports: [JwtModule.register({ global: true, secret: config.jwtSecret })],
+      controllers: [HealthHttpController],
+      providers,
+      exports: providers.map((p) => (p as { provide: unknown }).provide as symbol),
+    };
+  }
+
+  /** Runs after every module's beforeApplicationShutdown (processors have stopped consuming). */
+  async onApplicationShutdown(): Promise<void> {
+    await closeAdapters(this.adapters);
+  }
+}
+
+/** The composition root: the modules of the selected roles, on the opened adapters. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, adapters: Adapters, logger: JsonLogger, metrics: AppMetrics): DynamicModule {
+    const imports: DynamicModule['imports'] = [CoreModule.forRoot(config, adapters, logger, metrics)];
+    if (hasRole(config, 'ingest')) imports.push(IngestModule);
+    if (hasRole(config, 'processor')) imports.push(ProcessingModule);
+    if (hasRole(config, 'web')) imports.push(IdentityModule, MapQueryModule, WebAppModule);
+    return { module: AppModule, imports };
+  }
+}

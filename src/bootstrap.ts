@@ -1,0 +1,124 @@
+import 'reflect-metadata';
+import { ValidationPipe, type ArgumentMetadata, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyStatic from '@fastify/static';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasRole, type AppConfig } from '../libs/config/index.js';
+import { LiveStreamService } from '../libs/map-query/live-stream.service.js';
+import { AllExceptionsFilter } from '../libs/ops/all-exceptions.filter.js';
+import { badRequest, errorBody } from '../libs/ops/http-errors.js';
+import { JsonLogger } from '../libs/ops/json-logger.js';
+import { AppMetrics } from '../libs/ops/metrics.js';
+import { Readiness } from '../libs/ops/readiness.js';
+import { openAdapters } from './adapters.js';
+import { AppModule } from './app.module.js';
+import { webDistDir } from './web-app/web-app-files.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface AppHandle {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  logger: JsonLogger;
+  /** Graceful stop: readiness off, close streams, finish HTTP requests, finish jobs, close connections. */
+  shutdown(): Promise<void>;
+}
+
+/** Builds the application for the configured roles; does not listen. */
+export async function createApp(config: AppConfig, logger = new JsonLogger(config.logLevel)): Promise<AppHandle> {
+  const metrics = new AppMetrics();
+  const adapters = await openAdapters(config, logger);
+  const fastify = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, forceCloseConnections: 'idle' });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, adapters, logger, metrics), fastify, {
+    logger,
+    abortOnError: false,
+  });
+  const filter = new AllExceptionsFilter(logger);
+  app.useGlobalFilters(filter);
+  app.useGlobalPipes(
+    new StrictValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => badRequest(errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }))),
+    }),
+  );
+  registerHttpHooks(app, filter, metrics, config, logger);
+  if (hasRole(config, 'web')) await registerWebAssets(app);
+  setUpOpenApi(app);
+  await app.init();
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      app.get(Readiness).draining = true;
+      if (hasRole(config, 'web')) app.get(LiveStreamService).onModuleDestroy();
+      await app.close();
+    })());
+  return { app, config, logger, shutdown };
+}
+
+function registerHttpHooks(
+  app: NestFastifyApplication,
+  filter: AllExceptionsFilter,
+  metrics: AppMetrics,
+  config: AppConfig,
+  logger: JsonLogger,
+): void {
+  const instance = app.getHttpAdapter().getInstance();
+  // JSON only: a text/plain body is a 415, not a string handed to the routes.
+  instance.removeContentTypeParser('text/plain');
+  // Parsing and limit errors happen before Nest sees the request: answer them in the contract's shape too.
+  instance.setErrorHandler((err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+    const { body, headers } = filter.toBody(err);
+    void reply.status(body.statusCode).headers(headers).send(body);
+  });
+  // While draining, API requests go elsewhere: readiness is already failing.
+  instance.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (app.get(Readiness).draining && req.url.startsWith('/api/')) {
+      await reply.status(503).header('Retry-After', '5').send(errorBody(503, 'this instance is shutting down; retry'));
+    }
+  });
+  instance.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+    const route = req.routeOptions?.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (config.logLevel === 'debug') {
+      logger.event('debug', 'request', { method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime });
+    }
+  });
+}
+
+async function registerWebAssets(app: NestFastifyApplication): Promise<void> {
+  const dir = webDistDir();
+  if (!dir) return;
+  // Assets only; `/` itself is the WebAppHttpController (index.html) so API routes stay Nest's.
+  await app.register(fastifyStatic as never, { root: dir, prefix: '/', index: false, wildcard: false, maxAge: '1h' });
+}
+
+function setUpOpenApi(app: INestApplication): void {
+  const doc = new DocumentBuilder()
+    .setTitle('dronetrack API')
+    .setDescription('Drone telemetry ingest, tenant identity and map queries. Contract: shared/API.md.')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, 'adminToken')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'from POST /api/v1/auth/login' }, 'accessToken')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'device key from POST /api/v1/drones' }, 'deviceKey')
+    .build();
+  const document = SwaggerModule.createDocument(app, doc);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** class-validator on DTO bodies, but a body that is not a JSON object (array, string, none) is refused first. */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isDto = typeof metadata.metatype === 'function' && metadata.metatype !== Object;
+    if (metadata.type === 'body' && isDto && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw badRequest('request body must be a JSON object');
+    }
+    return super.transform(value, metadata);
+  }
+}
