@@ -200,7 +200,7 @@ async function benchProduct(label: string, env: Record<string, string>, baseline
     ADMIN_TOKEN: ADMIN,
     JWT_SECRET: 'bench-jwt-secret-0123456789-0123456789',
     DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     RATE_LIMIT_DEVICE_MAX: '0',
     RATE_LIMIT_USER_MAX: '0',
     RATE_LIMIT_LOGIN_MAX: '0',

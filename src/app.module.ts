@@ -21,6 +21,7 @@ class CoreModule implements OnApplicationShutdown {
   constructor(@Inject(ADAPTERS) private readonly adapters: Adapters) {}
 
   static forRoot(config: AppConfig, adapters: Adapters, logger: JsonLogger, metrics: AppMetrics): DynamicModule {
+    if (adapters.queue) metrics.measureQueueDepth(() => adapters.queue!.depth());
     const readiness = new Readiness();
     for (const check of readinessChecks(adapters)) readiness.register(check);
     const providers: Provider[] = [

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyStatic from '@fastify/static';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole, type AppConfig } from '../libs/config/index.js';
 import { LiveStreamService } from '../libs/map-query/live-stream.service.js';
 import { AllExceptionsFilter } from '../libs/ops/all-exceptions.filter.js';
@@ -35,8 +35,8 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
     logger,
     abortOnError: false,
   });
-  const filter = new AllExceptionsFilter(logger);
-  app.useGlobalFilters(filter);
+  // Also sees Fastify's parsing and limit errors: Nest routes them through the global filters.
+  app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.useGlobalPipes(
     new StrictValidationPipe({
       whitelist: true,
@@ -47,7 +47,7 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
       exceptionFactory: (errors) => badRequest(errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }))),
     }),
   );
-  registerHttpHooks(app, filter, metrics, config, logger);
+  registerHttpHooks(app, metrics, config, logger);
   if (hasRole(config, 'web')) await registerWebAssets(app);
   setUpOpenApi(app);
   await app.init();
@@ -64,7 +64,6 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
 
 function registerHttpHooks(
   app: NestFastifyApplication,
-  filter: AllExceptionsFilter,
   metrics: AppMetrics,
   config: AppConfig,
   logger: JsonLogger,
@@ -72,11 +71,6 @@ function registerHttpHooks(
   const instance = app.getHttpAdapter().getInstance();
   // JSON only: a text/plain body is a 415, not a string handed to the routes.
   instance.removeContentTypeParser('text/plain');
-  // Parsing and limit errors happen before Nest sees the request: answer them in the contract's shape too.
-  instance.setErrorHandler((err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
-    const { body, headers } = filter.toBody(err);
-    void reply.status(body.statusCode).headers(headers).send(body);
-  });
   // While draining, API requests go elsewhere: readiness is already failing.
   instance.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (app.get(Readiness).draining && req.url.startsWith('/api/')) {

@@ -1,14 +1,28 @@
-import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { promisify } from 'node:util';
+
+const writeAsync = promisify(write) as unknown as (fd: number, data: Buffer) => Promise<{ bytesWritten: number }>;
+const fdatasyncAsync = promisify(fdatasync);
+
+interface Pending {
+  line: string;
+  done: (err?: Error) => void;
+}
 
 /**
- * An append-only JSON-lines file with group commit: records appended in the same tick are
- * written and fdatasync'ed together, and `append` resolves only once they are on disk.
+ * An append-only JSON-lines file with group commit: records appended while a write is in flight
+ * go out together in the next write + fdatasync, and `append` resolves only once they are on disk.
+ * Disk I/O runs off the event loop (libuv thread pool), so a slow fsync never stalls requests.
  * The embedded queue and store build their durability on it.
+ *
+ * Callers apply a record's effect in memory before appending it, so a `rewrite` snapshot taken
+ * at any moment already contains every record still pending or in flight.
  */
 export class AppendLog<T> {
   private fd: number;
-  private pending: { line: string; done: (err?: Error) => void }[] = [];
+  private pending: Pending[] = [];
+  private inflight: Promise<void> | null = null;
   private flushScheduled = false;
 
   private constructor(
@@ -37,10 +51,7 @@ export class AppendLog<T> {
     const line = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
     return new Promise((resolve, reject) => {
       this.pending.push({ line, done: (err) => (err ? reject(err) : resolve()) });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.scheduleFlush();
     });
   }
 
@@ -50,9 +61,11 @@ export class AppendLog<T> {
     writeSync(this.fd, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   }
 
-  /** Atomically replaces the whole log with `records` (compaction). */
+  /**
+   * Atomically replaces the whole log with `records` (compaction). Pending and in-flight appends
+   * are covered by the snapshot, so they resolve once it is on disk.
+   */
   rewrite(records: T[]): void {
-    this.flush();
     const tmp = `${this.path}.tmp`;
     const fd = openSync(tmp, 'w');
     const chunk = 5000;
@@ -61,28 +74,72 @@ export class AppendLog<T> {
     }
     fdatasyncSync(fd);
     closeSync(fd);
-    closeSync(this.fd);
     renameSync(tmp, this.path);
-    this.fd = openSync(this.path, 'a');
+    this.retireFd(openSync(this.path, 'a'));
+    const covered = this.pending;
+    this.pending = [];
+    for (const p of covered) p.done();
   }
 
+  /** Writes what is pending synchronously and closes the file. */
   close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
     const batch = this.pending;
-    if (batch.length === 0) return;
     this.pending = [];
     try {
-      writeSync(this.fd, batch.map((p) => p.line).join(''));
-      fdatasyncSync(this.fd);
+      if (batch.length > 0) {
+        writeSync(this.fd, batch.map((p) => p.line).join(''));
+        fdatasyncSync(this.fd);
+      }
       for (const p of batch) p.done();
     } catch (err) {
       for (const p of batch) p.done(err as Error);
     }
+    this.retireFd(-1);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.inflight) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.inflight || this.pending.length === 0 || this.fd < 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const fd = this.fd;
+    this.inflight = (async () => {
+      try {
+        await writeAll(fd, batch.map((p) => p.line).join(''));
+        await fdatasyncAsync(fd);
+        for (const p of batch) p.done();
+      } catch (err) {
+        for (const p of batch) p.done(err as Error);
+      }
+    })().finally(() => {
+      this.inflight = null;
+      if (this.pending.length > 0) this.flush();
+    });
+  }
+
+  /** Switches to a new descriptor; the old one closes once the write in flight on it is done. */
+  private retireFd(next: number): void {
+    const old = this.fd;
+    this.fd = next;
+    if (old < 0) return;
+    if (this.inflight) void this.inflight.finally(() => closeSync(old));
+    else closeSync(old);
+  }
+}
+
+async function writeAll(fd: number, data: string): Promise<void> {
+  let buf = Buffer.from(data);
+  while (buf.length > 0) {
+    const { bytesWritten } = await writeAsync(fd, buf);
+    buf = buf.subarray(bytesWritten);
   }
 }
 

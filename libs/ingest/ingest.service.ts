@@ -3,6 +3,7 @@ import { pointKey, type DeviceKeyOwner, type TelemetryPoint } from '../core/inde
 import { AppMetrics } from '../ops/metrics.js';
 import { badRequest, forbidden } from '../ops/http-errors.js';
 import { TELEMETRY_QUEUE, type TelemetryQueue } from '../queue/index.js';
+import { JobCoalescer } from './job-coalescer.js';
 import { RecentPoints } from './recent-points.js';
 import { validatePoint } from './telemetry-point.validator.js';
 
@@ -16,17 +17,21 @@ export interface IngestResult {
 }
 
 /**
- * Validates a telemetry request, drops points already seen, and enqueues the rest as ONE job.
+ * Validates a telemetry request, drops points already seen, and enqueues the rest as one job
+ * (shared with the other requests of the same event-loop turn).
  * Resolves only once the queue holds the job durably: that is what a 202 promises.
  */
 @Injectable()
 export class IngestService {
   private readonly recent = new RecentPoints();
+  private readonly jobs: JobCoalescer;
 
   constructor(
-    @Inject(TELEMETRY_QUEUE) private readonly queue: TelemetryQueue,
+    @Inject(TELEMETRY_QUEUE) queue: TelemetryQueue,
     private readonly metrics: AppMetrics,
-  ) {}
+  ) {
+    this.jobs = new JobCoalescer(queue);
+  }
 
   async ingest(owner: DeviceKeyOwner, body: unknown, now = Date.now()): Promise<IngestResult> {
     const { items, batch } = this.envelope(body);
@@ -62,7 +67,7 @@ export class IngestService {
       throw badRequest(batch ? this.listErrors(rejected) : rejected[0].errors);
     }
     if (fresh.length > 0) {
-      await this.queue.enqueue({ points: fresh });
+      await this.jobs.enqueue(fresh);
       for (const key of keys) this.recent.add(key);
     }
     this.metrics.ingestPoints.inc({ outcome: 'accepted' }, fresh.length);

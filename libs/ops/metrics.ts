@@ -16,10 +16,14 @@ export class AppMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+  private queueDepthSource: (() => Promise<number>) | null = null;
   readonly queueDepth = new Gauge({
     name: 'dronetrack_queue_depth',
     help: 'Telemetry jobs waiting or running in the queue',
     registers: [this.registry],
+    collect: async () => {
+      if (this.queueDepthSource) this.queueDepth.set(await this.queueDepthSource().catch(() => -1));
+    },
   });
   readonly processedPoints = new Counter({
     name: 'dronetrack_processed_points_total',
@@ -50,6 +54,11 @@ export class AppMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+
+  /** Queue depth is read from the queue when scraped, not tracked on the hot path. */
+  measureQueueDepth(source: () => Promise<number>): void {
+    this.queueDepthSource = source;
+  }
 
   constructor(defaultMetrics = true) {
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'dronetrack_' });
