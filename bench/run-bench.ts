@@ -208,7 +208,13 @@ async function benchProduct(label: string, env: Record<string, string>, baseline
   });
   try {
     const fleet = await setUpFleet(product.url, 100);
+    const before = await processedPoints(product.url);
     const single = await singlePoint(product.url, fleet.keys);
+    // Let the single-point backlog drain so the batch figure measures only its own points.
+    const drainDeadline = Date.now() + 300_000;
+    while ((await processedPoints(product.url)) - before < single['2xx'] && Date.now() < drainDeadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const batch = await batched(product.url, fleet.keys);
     const delay = await visibilityDelay(product.url, fleet.token, fleet.keys[0], fleet.ids[0]);
     const ratio = single.requests.average / baseline.requests.average;
