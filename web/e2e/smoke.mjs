@@ -199,6 +199,25 @@ try {
     const b = api2.log.filter((l) => l.includes('map/drones'));
     expect(b.length > 0 && !api2.badBbox, `bbox requests: ${b.join(' ')}`);
   });
+
+  // A raster basemap from app-config.json is requested and drawn below the drones.
+  const page3 = await ctx.newPage();
+  const tiles = [];
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaGj4DwAEhgJ/1SbLvwAAAABJRU5ErkJggg==', 'base64');
+  await page3.route('**/tiles/**', (r) => {
+    tiles.push(r.request().url());
+    return r.fulfill({ status: 200, contentType: 'image/png', body: PNG });
+  });
+  await installMockApi(page3, { appConfig: { mapTileUrl: `${url}tiles/{z}/{x}/{y}.png`, offlineAfterSeconds: 30 } });
+  await page3.goto(url);
+  await check('raster tiles from mapTileUrl are loaded', async () => {
+    await page3.fill('input[name=email]', 'viewer@example.com');
+    await page3.fill('input[name=password]', 'secret123');
+    await page3.click('button[type=submit]');
+    await page3.waitForSelector('[data-drone-id]');
+    await page3.waitForTimeout(1500);
+    expect(tiles.length > 0 && /\/tiles\/\d+\/\d+\/\d+\.png$/.test(tiles[0]), `tile requests: ${tiles.slice(0, 2)}`);
+  });
 } finally {
   await browser.close();
   server.close();

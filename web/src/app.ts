@@ -60,6 +60,7 @@ export class App {
   private knownIds = new Set<string>();
   private fitted = false;
   private wasLive = false;
+  private streamFailAlerted = false;
   private destroyed = false;
   private truncatedWarned = false;
 
@@ -153,6 +154,7 @@ export class App {
       },
     });
 
+    document.addEventListener('keydown', this.onKey);
     this.applyMe(this.me);
     void api
       .me()
@@ -203,8 +205,12 @@ export class App {
     if (s === 'reconnecting' && this.wasLive) {
       this.wasLive = false;
       showAlert('Live updates interrupted: the stream to the server was lost. Reconnecting…');
+    } else if (s === 'reconnecting' && !this.streamFailAlerted) {
+      this.streamFailAlerted = true;
+      showAlert('The live stream could not be opened; positions may be out of date. Retrying…');
     } else if (s === 'live') {
       this.wasLive = true;
+      this.streamFailAlerted = true;
     }
   }
 
@@ -478,8 +484,13 @@ export class App {
     }
   }
 
+  private onKey = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && this.selected && !document.querySelector('dialog[open]')) this.select(null);
+  };
+
   destroy(): void {
     this.destroyed = true;
+    document.removeEventListener('keydown', this.onKey);
     this.stream.close();
     for (const t of this.timers) clearInterval(t);
     if (this.viewTimer) clearTimeout(this.viewTimer);

@@ -195,7 +195,7 @@ export class DroneList {
       if (row.dataset.droneId !== e.id) row.dataset.droneId = e.id;
       row.classList.toggle('selected', e.id === this.selected);
       row.setAttribute('aria-current', e.id === this.selected ? 'true' : 'false');
-      (row.firstElementChild as HTMLElement).className = `dot st-${status}${online ? '' : ' off'}`;
+      (row.firstElementChild as HTMLElement).className = p ? `dot st-${status}${online ? '' : ' off'}` : 'dot none';
       const main = row.children[1];
       setText(main.children[0], e.name);
       setText(main.children[1], p ? `${status} · ${fmtBattery(p)}` : 'no position yet');

@@ -45,7 +45,7 @@ function style(): StyleSpecification {
         source: 'drones',
         filter: ['==', ['get', 'online'], false],
         paint: {
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 6, 8, 12],
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 4.5, 6, 9, 10, 12],
           'circle-color': OFFLINE_COLOR,
           'circle-opacity': 0.45,
           'circle-stroke-color': OFFLINE_COLOR,
@@ -58,7 +58,7 @@ function style(): StyleSpecification {
         source: 'drones',
         filter: ['==', ['get', 'lowBattery'], true],
         paint: {
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 5.5, 8, 10.5],
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 4, 6, 8, 10, 10.5],
           'circle-color': LOW_BATTERY_COLOR,
           'circle-opacity': 0.25,
           'circle-stroke-color': LOW_BATTERY_COLOR,
@@ -71,7 +71,7 @@ function style(): StyleSpecification {
         source: 'drones',
         filter: ['==', ['get', 'id'], ''],
         paint: {
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 10, 8, 16],
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 9, 10, 16],
           'circle-color': 'rgba(0,0,0,0)',
           'circle-stroke-color': '#ffffff',
           'circle-stroke-width': 2.5,
@@ -91,7 +91,7 @@ function style(): StyleSpecification {
           'icon-rotation-alignment': 'map',
           'icon-allow-overlap': true,
           'icon-ignore-placement': true,
-          'icon-size': ['interpolate', ['linear'], ['zoom'], 2, ['case', isEmergency, 0.85, 0.6], 8, ['case', isEmergency, 1.35, 1]],
+          'icon-size': ['interpolate', ['linear'], ['zoom'], 2, ['case', isEmergency, 0.7, 0.45], 6, ['case', isEmergency, 1.05, 0.8], 10, ['case', isEmergency, 1.35, 1]],
           'symbol-z-order': 'source', // no per-frame sorting of 10k symbols
         },
         paint: { 'icon-opacity': ['case', ['==', ['get', 'online'], false], 0.55, 1] },
