@@ -11,3 +11,4 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 bash "$here/install-ferretdb.sh"
+bash "$here/kube-test-cluster.sh" build
