@@ -136,6 +136,8 @@ export function installPerf(getApp: () => App | null): void {
         longTasks: { count: longTasks.length, totalMs: Math.round(longTasks.reduce((a, b) => a + b, 0)), maxMs: Math.round(Math.max(0, ...longTasks)) },
       };
     },
+    /** The running app (debugging and tests). */
+    app: () => getApp(),
     /** Frames per second when the map is forced to redraw every frame (the GPU/rasteriser ceiling). */
     async renderFps(seconds = 3) {
       const app = getApp();
