@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     // Printed once, on stderr, so it is not collected with the structured logs.
     process.stderr.write(`\nADMIN_TOKEN was not set; generated for this run: ${config.adminToken}\n\n`);
   }
-  if (config.demo) await startDemo(config, url, logger);
+  const demo = config.demo ? await startDemo(config, url, logger) : null;
 
   let signalled = false;
   const stop = async (signal: string) => {
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     }, config.shutdownGraceSeconds * 1000);
     timer.unref();
     try {
+      await demo?.stop(); // lets the simulated fleet flush while ingest still accepts
       await handle.shutdown();
       logger.event('info', 'shutdown complete');
       process.exit(0);
