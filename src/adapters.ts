@@ -54,7 +54,10 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       ? await connectMongoStore(config.mongoUrl, { logger: storeLogger(logger) })
       : await openEmbeddedStore(join(config.dataDir, 'store'), { logger: storeLogger(logger) });
     track(store.identity);
-    track(store.telemetry);
+    // Ingest never reads telemetry: release its share of the store now, or closeAdapters would
+    // leave it (and the MongoDB client both repositories share) open after shutdown.
+    if (processor || web) track(store.telemetry);
+    else await store.telemetry.close();
     const adapters: Adapters = {
       identity: store.identity,
       events: track(redis ? new RedisRoleEvents({ redisUrl: redis, prefix: config.redisKeyPrefix }) : new InProcessRoleEvents()),

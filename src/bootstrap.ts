@@ -48,8 +48,11 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
     }),
   );
   registerHttpHooks(app, metrics, config, logger);
-  if (hasRole(config, 'web')) await registerWebAssets(app);
-  setUpOpenApi(app);
+  if (hasRole(config, 'web')) {
+    await registerWebAssets(app);
+    // The API docs are a web route (docs/deployment.md): ingest and processor serve only their own.
+    setUpOpenApi(app);
+  }
   await app.init();
 
   let stopping: Promise<void> | null = null;
