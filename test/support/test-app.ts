@@ -77,7 +77,12 @@ export interface TenantFixture {
   adminToken: string;
   viewerToken: string;
   drones: { id: string; deviceKey: string }[];
+  /** Login names of the admin and the viewer (password `TENANT_PASSWORD`). */
+  adminEmail: string;
+  viewerEmail: string;
 }
+
+export const TENANT_PASSWORD = 'correct horse battery';
 
 let seq = 0;
 /** A tenant with an admin, a viewer and `droneCount` drones. */
@@ -87,11 +92,13 @@ export async function makeTenant(api: Api, droneCount = 1): Promise<TenantFixtur
   if (t.status !== 201) throw new Error(`tenant: ${t.status} ${JSON.stringify(t.body)}`);
   const tenantId = t.body.id as string;
   const tokens: string[] = [];
+  const emails: string[] = [];
   for (const role of ['admin', 'viewer']) {
     const email = `${role}-${n}@example.com`;
-    const u = await api.post(`/api/v1/tenants/${tenantId}/users`, { email, password: 'correct horse battery', role }, ADMIN_TOKEN);
+    emails.push(email);
+    const u = await api.post(`/api/v1/tenants/${tenantId}/users`, { email, password: TENANT_PASSWORD, role }, ADMIN_TOKEN);
     if (u.status !== 201) throw new Error(`user: ${u.status} ${JSON.stringify(u.body)}`);
-    const l = await api.post('/api/v1/auth/login', { email, password: 'correct horse battery' });
+    const l = await api.post('/api/v1/auth/login', { email, password: TENANT_PASSWORD });
     if (l.status !== 200) throw new Error(`login: ${l.status} ${JSON.stringify(l.body)}`);
     tokens.push(l.body.accessToken);
   }
@@ -101,7 +108,7 @@ export async function makeTenant(api: Api, droneCount = 1): Promise<TenantFixtur
     if (d.status !== 201) throw new Error(`drone: ${d.status} ${JSON.stringify(d.body)}`);
     drones.push({ id: d.body.id as string, deviceKey: d.body.deviceKey as string });
   }
-  return { tenantId, adminToken: tokens[0], viewerToken: tokens[1], drones };
+  return { tenantId, adminToken: tokens[0], viewerToken: tokens[1], drones, adminEmail: emails[0], viewerEmail: emails[1] };
 }
 
 /** Polls until `check` returns a truthy value or the time runs out. */
