@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole, type AppConfig } from '../libs/config/index.js';
+import { telemetryPathItem } from '../libs/ingest/telemetry.openapi.js';
 import { LiveStreamService } from '../libs/map-query/live-stream.service.js';
 import { AllExceptionsFilter } from '../libs/ops/all-exceptions.filter.js';
 import { badRequest, errorBody } from '../libs/ops/http-errors.js';
@@ -106,6 +107,8 @@ function setUpOpenApi(app: INestApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'device key from POST /api/v1/drones' }, 'deviceKey')
     .build();
   const document = SwaggerModule.createDocument(app, doc);
+  // The web role documents the whole API, including the ingest endpoint another role serves.
+  document.paths['/api/v1/telemetry'] ??= telemetryPathItem as never;
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }
 

@@ -54,3 +54,25 @@ export const ingestResultSchema = {
     },
   },
 };
+
+/**
+ * The telemetry operation as an OpenAPI path item, for documents built by processes that do not
+ * load the ingest module (the web role serves /api/docs for the whole API).
+ */
+export const telemetryPathItem = {
+  post: {
+    tags: ['ingest'],
+    summary: 'Send one point or a batch of up to 1000 points (device key)',
+    operationId: 'TelemetryHttpController_post',
+    security: [{ deviceKey: [] }],
+    requestBody: { required: true, content: { 'application/json': { schema: telemetryBodySchema } } },
+    responses: {
+      '202': { description: 'Durably queued', content: { 'application/json': { schema: ingestResultSchema } } },
+      '400': { description: 'Malformed envelope, or no valid point' },
+      '401': { description: 'Missing, unknown, rotated or revoked device key' },
+      '403': { description: 'droneId does not match the key' },
+      '413': { description: 'Body over 1 MiB' },
+      '429': { description: 'Rate limited (Retry-After)' },
+    },
+  },
+};

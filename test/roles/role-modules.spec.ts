@@ -139,7 +139,7 @@ describeWith(testRedisUrl && testMongoUrl)('role module trees (in-process, Redis
         expect([page.status, page.headers.get('content-type')]).toEqual([200, expect.stringMatching(/text\/html/)]);
         expect((await fetch(`${apps.web.url}/api/docs`)).status).toBe(200);
         const doc = await apis.web.get('/api/docs-json');
-        expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/drones', '/api/v1/map/stream', '/api/v1/auth/login']));
+        expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/drones', '/api/v1/map/stream', '/api/v1/auth/login', '/api/v1/telemetry']));
       }
     });
 
