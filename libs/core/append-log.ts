@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, write, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -79,6 +79,16 @@ export class AppendLog<T> {
     const covered = this.pending;
     this.pending = [];
     for (const p of covered) p.done();
+  }
+
+  /**
+   * Empties the log without a sync: only for when nothing in it is needed any more (every record
+   * is acknowledged and nothing is pending). If a crash undoes it, the old records replay harmlessly.
+   */
+  truncate(): boolean {
+    if (this.pending.length > 0 || this.inflight) return false;
+    ftruncateSync(this.fd, 0);
+    return true;
   }
 
   /** Writes what is pending synchronously and closes the file. */

@@ -184,10 +184,12 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     this.pendingAcks = [];
     this.log.appendLazy(acks);
     this.logRecords += acks.length;
-    // Compact when everything is acked (cheap: an empty file), or when acked jobs dominate a big log.
-    const allAcked = this.live.size === 0 && this.logRecords >= Math.min(1000, this.compactAfterRecords);
-    const mostlyAcked = this.logRecords >= this.compactAfterRecords && this.logRecords > 4 * this.live.size;
-    if (allAcked || mostlyAcked) this.compact();
+    // Everything acked: empty the log (cheap, no fsync). Acked jobs dominating a big log: rewrite it.
+    if (this.live.size === 0 && this.logRecords >= Math.min(1000, this.compactAfterRecords)) {
+      if (this.log.truncate()) this.logRecords = 0;
+    } else if (this.logRecords >= this.compactAfterRecords && this.logRecords > 4 * this.live.size) {
+      this.compact();
+    }
   }
 
   /** Rewrites the log with only the unacked jobs (AppendLog flushes in-flight appends first). */
