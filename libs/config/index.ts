@@ -1,2 +1,3 @@
 export * from './app-config.js';
 export const APP_CONFIG = Symbol('AppConfig');
+export * from './redis-url.js';

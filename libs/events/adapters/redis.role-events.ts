@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import type { RoleEvent, RoleEventHandler, RoleEvents } from '../role-events.port.js';
 import { deliver } from './in-process.role-events.js';
+import { redisOptionsFromUrl } from '../../config/redis-url.js';
 
 export interface RedisRoleEventsOptions {
   redisUrl: string;
@@ -39,7 +40,7 @@ export class RedisRoleEvents implements RoleEvents {
   constructor(options: RedisRoleEventsOptions) {
     this.channel = `${options.prefix ?? 'dronetrack'}:role-events`;
     this.options = {
-      ...connectionFromUrl(options.redisUrl),
+      ...redisOptionsFromUrl(options.redisUrl),
       // Without retryAttempts Nest gives up on the first dropped connection for good.
       retryAttempts: Number.POSITIVE_INFINITY,
       retryDelay: 1000,
@@ -116,18 +117,4 @@ export class RedisRoleEvents implements RoleEvents {
 /** While reconnecting, ClientRedis rejects with a bare string; callers deserve an Error. */
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
-}
-
-/** host, port, user, password, db and TLS from a redis:// or rediss:// URL. */
-function connectionFromUrl(redisUrl: string): NestRedisOptions {
-  const url = new URL(redisUrl);
-  const db = Number(url.pathname.slice(1) || '0');
-  return {
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: Number(url.port || 6379),
-    ...(url.username && { username: decodeURIComponent(url.username) }),
-    ...(url.password && { password: decodeURIComponent(url.password) }),
-    db: Number.isInteger(db) ? db : 0,
-    ...(url.protocol === 'rediss:' && { tls: {} }),
-  };
 }
