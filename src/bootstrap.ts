@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ValidationPipe, type ArgumentMetadata, type INestApplication } from '@nestjs/common';
+import { Logger, ValidationPipe, type ArgumentMetadata, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -29,6 +29,8 @@ export interface AppHandle {
 
 /** Builds the application for the configured roles; does not listen. */
 export async function createApp(config: AppConfig, logger = new JsonLogger(config.logLevel)): Promise<AppHandle> {
+  // Adapters log through Nest's Logger while they open, before the app exists: JSON from the start.
+  Logger.overrideLogger(logger);
   const metrics = new AppMetrics();
   const adapters = await openAdapters(config, logger);
   const fastify = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, forceCloseConnections: 'idle' });
