@@ -2,9 +2,9 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { RATE_LIMITER, type RateLimiter } from '../ingest/rate-limiter.port.js';
+import { RATE_LIMITER, type RateLimiter } from '../rate-limit/rate-limiter.port.js';
 import { forbidden, unauthorized } from '../ops/http-errors.js';
-import { enforceRateLimit } from '../ops/rate-limit.js';
+import { enforceRateLimit } from '../rate-limit/enforce-rate-limit.js';
 import { bearerToken } from '../ops/request-helpers.js';
 import { QUERY_TOKEN, REQUIRED_ROLE, type AuthUser, type UserRequest } from './auth-user.js';
 

@@ -4,9 +4,9 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import type { DeviceKeyOwner } from '../core/index.js';
 import { DeviceKeyAuthenticator } from '../identity/device-key.authenticator.js';
 import { unauthorized } from '../ops/http-errors.js';
-import { enforceRateLimit } from '../ops/rate-limit.js';
+import { enforceRateLimit } from '../rate-limit/enforce-rate-limit.js';
 import { bearerToken } from '../ops/request-helpers.js';
-import { RATE_LIMITER, type RateLimiter } from './rate-limiter.port.js';
+import { RATE_LIMITER, type RateLimiter } from '../rate-limit/rate-limiter.port.js';
 
 export type DeviceRequest = FastifyRequest & { device?: DeviceKeyOwner };
 

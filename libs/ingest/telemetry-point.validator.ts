@@ -1,20 +1,7 @@
-import { DRONE_STATUSES, type DroneStatus, type OptionalPointField } from '../core/index.js';
+import { DRONE_STATUSES, type DroneStatus, type OptionalPointField, type TelemetryPoint } from '../core/index.js';
 
-/** A point as validated from the request, before it gets tenant and drone. */
-export interface ValidPoint {
-  ts: number;
-  lat: number;
-  lon: number;
-  altitude?: number;
-  heightAgl?: number;
-  speed?: number;
-  verticalSpeed?: number;
-  heading?: number;
-  battery?: number;
-  accuracy?: number;
-  status: DroneStatus;
-  droneId?: string;
-}
+/** A point as validated from the request, before it gets its tenant, drone and receive time. */
+export type ValidPoint = Omit<TelemetryPoint, 'tenantId' | 'droneId' | 'receivedAt'> & { droneId?: string };
 
 export const MAX_FUTURE_MS = 5 * 60 * 1000;
 

@@ -1,4 +1,4 @@
-import { MemoryRateLimiter } from '../../libs/ingest/adapters/index.js';
+import { MemoryRateLimiter } from '../../libs/rate-limit/adapters/index.js';
 import { rateLimiterContract } from './rate-limiter.contract.js';
 
 describe('MemoryRateLimiter', () => {

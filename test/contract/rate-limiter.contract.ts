@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RateLimiter } from '../../libs/ingest/rate-limiter.port.js';
+import type { RateLimiter } from '../../libs/rate-limit/rate-limiter.port.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

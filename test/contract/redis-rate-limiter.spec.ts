@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { RedisRateLimiter } from '../../libs/ingest/adapters/index.js';
+import { RedisRateLimiter } from '../../libs/rate-limit/adapters/index.js';
 import { describeWith, testRedisUrl, uniqueName } from '../support/real-servers.js';
 import { rateLimiterContract } from './rate-limiter.contract.js';
 

@@ -4,7 +4,7 @@ import { loadConfig } from '../../libs/config/index.js';
 import { ROLE_EVENTS } from '../../libs/events/index.js';
 import { IdentityService } from '../../libs/identity/identity.service.js';
 import { IngestService } from '../../libs/ingest/ingest.service.js';
-import { RATE_LIMITER } from '../../libs/ingest/rate-limiter.port.js';
+import { RATE_LIMITER } from '../../libs/rate-limit/rate-limiter.port.js';
 import { DroneQueryService } from '../../libs/map-query/drone-query.service.js';
 import { LiveStreamService } from '../../libs/map-query/live-stream.service.js';
 import { JsonLogger } from '../../libs/ops/json-logger.js';

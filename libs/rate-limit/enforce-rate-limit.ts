@@ -1,6 +1,6 @@
 import type { RateLimit } from '../config/index.js';
-import type { RateLimiter } from '../ingest/rate-limiter.port.js';
-import { tooManyRequests } from './http-errors.js';
+import type { RateLimiter } from './rate-limiter.port.js';
+import { tooManyRequests } from '../ops/http-errors.js';
 
 /** Counts one request against `bucket`; throws a 429 with Retry-After when over the limit. */
 export async function enforceRateLimit(limiter: RateLimiter, bucket: string, limit: RateLimit, who: string): Promise<void> {

@@ -1,0 +1,2 @@
+export * from './enforce-rate-limit.js';
+export * from './rate-limiter.port.js';
