@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suites start or drive: redis-server and chromium (Debian), FerretDB (built from Go modules).
+# Installs what the test suites start or drive: redis-server and chromium (Debian), FerretDB and
+# kube-apiserver/etcd/kubectl (built from Go modules), schemathesis (PyPI, in a venv).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 need=()
@@ -12,3 +13,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 bash "$here/install-ferretdb.sh"
 bash "$here/kube-test-cluster.sh" build
+# schemathesis (PyPI) fuzzes the OpenAPI document: no input may produce a 5xx.
+CACHE="${DRONETRACK_CACHE:-$HOME/.cache/dronetrack}"
+if [ ! -x "$CACHE/venv/bin/st" ]; then
+  python3 -m venv "$CACHE/venv"
+  "$CACHE/venv/bin/pip" install --quiet --disable-pip-version-check 'schemathesis==4.32.5'
+fi

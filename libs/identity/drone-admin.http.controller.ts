@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, type UserRequest } from './auth-user.js';
 import { ParseIdPipe } from './id.pipe.js';
 import { CreateDroneDto } from './identity.dto.js';
@@ -29,6 +29,7 @@ export class DroneAdminHttpController {
   }
 
   @Post(':id/keys')
+  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOperation({ summary: 'Rotate the device key (tenant admin); the previous key stops working at once' })
   @ApiResponse({ status: 404, description: 'No such drone in this tenant' })
   async rotate(@Req() req: UserRequest, @Param('id', ParseIdPipe) id: string): Promise<{ deviceKey: string }> {
@@ -36,6 +37,7 @@ export class DroneAdminHttpController {
   }
 
   @Delete(':id')
+  @ApiParam({ name: 'id', format: 'uuid' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a drone (tenant admin); its key stops working, its history stays readable' })
   async remove(@Req() req: UserRequest, @Param('id', ParseIdPipe) id: string): Promise<void> {

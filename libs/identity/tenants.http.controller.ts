@@ -1,5 +1,5 @@
 import { Body, Controller, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ParseIdPipe } from './id.pipe.js';
 import { CreateTenantDto, CreateUserDto } from './identity.dto.js';
@@ -20,6 +20,7 @@ export class TenantsHttpController {
   }
 
   @Post(':tenantId/users')
+  @ApiParam({ name: 'tenantId', format: 'uuid' })
   @ApiOperation({ summary: "Create a user in a tenant (ADMIN_TOKEN); emails are unique platform-wide" })
   @ApiResponse({ status: 409, description: 'Email taken' })
   @ApiResponse({ status: 404, description: 'No such tenant' })

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { UserRequest } from '../identity/auth-user.js';
 import { ParseIdPipe } from '../identity/id.pipe.js';
 import { UserAuthGuard } from '../identity/user-auth.guard.js';
@@ -28,6 +28,7 @@ export class DronesHttpController {
   }
 
   @Get(':id')
+  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOperation({ summary: 'One drone with its latest state' })
   @ApiResponse({ status: 404, description: 'No such drone in this tenant' })
   async detail(@Req() req: UserRequest, @Param('id', ParseIdPipe) id: string) {
@@ -35,6 +36,7 @@ export class DronesHttpController {
   }
 
   @Get(':id/track')
+  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOperation({ summary: 'Points of a drone in ascending timestamp (default: the last hour)' })
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
