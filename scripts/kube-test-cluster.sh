@@ -159,7 +159,8 @@ cmd_start() {
   local i ok=""
   for i in $(seq 1 200); do
     if curl -fsS "http://127.0.0.1:$etcd_port/health" 2>/dev/null | grep -q '"health":"true"'; then ok=1; break; fi
-    live_pid etcd etcd >/dev/null || break
+    # kill -0, not live_pid: right after the fork the child may not have exec'd etcd yet.
+    kill -0 "$(cat "$DIR/etcd.pid")" 2>/dev/null || break
     sleep 0.1
   done
   [ -n "$ok" ] || { tail -20 "$DIR/etcd.log" >&2; cmd_stop --dir "$DIR"; die "etcd did not become healthy"; }
@@ -180,7 +181,7 @@ cmd_start() {
   for i in $(seq 1 1200); do
     if [ -s "$DIR/certs/apiserver.crt" ] && curl -fsS --cacert "$DIR/certs/apiserver.crt" \
          -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port/readyz" >/dev/null 2>&1; then ok=1; break; fi
-    live_pid apiserver kube-apiserver >/dev/null || break
+    kill -0 "$(cat "$DIR/apiserver.pid")" 2>/dev/null || break
     sleep 0.1
   done
   [ -n "$ok" ] || { tail -30 "$DIR/apiserver.log" >&2; cmd_stop --dir "$DIR"; die "kube-apiserver did not become ready"; }
