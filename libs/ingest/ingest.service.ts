@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { pointKey, type DeviceKeyOwner, type TelemetryPoint } from '../core/index.js';
+import { pointKey, UnavailableError, type DeviceKeyOwner, type TelemetryPoint } from '../core/index.js';
+import { APP_LOGGER, type JsonLogger } from '../ops/json-logger.js';
 import { AppMetrics } from '../ops/metrics.js';
 import { badRequest, forbidden } from '../ops/http-errors.js';
 import { TELEMETRY_QUEUE, type TelemetryQueue } from '../queue/index.js';
@@ -29,6 +30,7 @@ export class IngestService {
   constructor(
     @Inject(TELEMETRY_QUEUE) queue: TelemetryQueue,
     private readonly metrics: AppMetrics,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
   ) {
     this.jobs = new JobCoalescer(queue);
   }
@@ -70,7 +72,12 @@ export class IngestService {
       throw badRequest(batch ? this.listErrors(rejected) : rejected[0].errors);
     }
     if (fresh.length > 0) {
-      await this.jobs.enqueue(fresh);
+      try {
+        await this.jobs.enqueue(fresh);
+      } catch (err) {
+        this.logger.event('error', 'enqueue failed; answering 503', { points: fresh.length, err: err instanceof Error ? err.message : String(err) });
+        throw new UnavailableError('the telemetry queue is unavailable; nothing was accepted, retry shortly');
+      }
       for (const key of keys) this.recent.add(key);
     }
     this.metrics.ingestPoints.inc({ outcome: 'accepted' }, fresh.length);

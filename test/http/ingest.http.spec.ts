@@ -1,3 +1,4 @@
+import { TELEMETRY_QUEUE, type TelemetryQueue } from '../../libs/queue/index.js';
 import { ADMIN_TOKEN, Api, makeTenant, point, startTestApp, waitFor, type TenantFixture, type TestApp } from '../support/test-app.js';
 
 describe('ingest HTTP contract: POST /api/v1/telemetry', () => {
@@ -210,5 +211,21 @@ describe('ingest rate limit', () => {
     expect(limited.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/rate limit/) });
     // Another drone has its own budget.
     expect((await api.post('/api/v1/telemetry', point(), t.drones[1].deviceKey)).status).toBe(202);
+  });
+});
+
+describe('ingest when the queue is down', () => {
+  let app: TestApp;
+  afterAll(() => app?.close());
+
+  it('503 in the error shape, nothing accepted', async () => {
+    app = await startTestApp();
+    const api = new Api(app.url);
+    const t = await makeTenant(api, 1);
+    await app.handle.app.get<TelemetryQueue>(TELEMETRY_QUEUE).close();
+    const res = await api.post('/api/v1/telemetry', point(), t.drones[0].deviceKey);
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: expect.stringMatching(/queue is unavailable/) });
+    expect(JSON.stringify(res.body)).not.toMatch(/closed|Error:/);
   });
 });
