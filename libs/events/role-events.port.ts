@@ -16,6 +16,8 @@ export interface DroneInvalidated {
   droneId: string;
   /** Digest of a device key that stopped working, if any. */
   revokedKeyDigest?: string;
+  /** The drone itself was deleted (not only its key rotated). */
+  deleted?: boolean;
 }
 
 export type RoleEvent = DroneStatesChanged | DroneInvalidated;

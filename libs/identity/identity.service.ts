@@ -107,6 +107,6 @@ export class IdentityService {
     if (old === null) throw new NotFoundError('drone');
     await this.cache.removeDrone(tenantId, droneId);
     await this.cache.delete([droneCacheKey(tenantId, droneId)]);
-    await this.events.publish({ type: 'drone.invalidated', tenantId, droneId, revokedKeyDigest: old });
+    await this.events.publish({ type: 'drone.invalidated', tenantId, droneId, revokedKeyDigest: old, deleted: true });
   }
 }

@@ -2,11 +2,13 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { ServerResponse } from 'node:http';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { bboxContains, type BBox } from '../core/index.js';
+import type { LiveDrone } from '../cache/index.js';
 import { ROLE_EVENTS, type RoleEvent, type RoleEvents } from '../events/index.js';
 import { AppMetrics } from '../ops/metrics.js';
 import { toFeature } from './views.js';
 
 const KEEPALIVE_MS = 15_000;
+const MAX_OFFLINE_SWEEP_MS = 5_000;
 
 interface Client {
   tenantId: string;
@@ -24,7 +26,10 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
   private readonly clients = new Map<string, Set<Client>>();
   private unsubscribe: (() => void) | null = null;
   private keepalive: NodeJS.Timeout | null = null;
+  private offlineSweep: NodeJS.Timeout | null = null;
   private readonly offlineAfterMs: number;
+  /** Drones reported since this process started and not yet announced offline. */
+  private readonly online = new Map<string, LiveDrone>();
 
   constructor(
     @Inject(ROLE_EVENTS) private readonly events: RoleEvents,
@@ -38,11 +43,15 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe = await this.events.subscribe((e) => this.dispatch(e));
     this.keepalive = setInterval(() => this.broadcastComment('keepalive'), KEEPALIVE_MS);
     this.keepalive.unref();
+    const every = Math.min(MAX_OFFLINE_SWEEP_MS, Math.max(250, this.offlineAfterMs / 4));
+    this.offlineSweep = setInterval(() => this.announceOffline(), every);
+    this.offlineSweep.unref();
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
     if (this.keepalive) clearInterval(this.keepalive);
+    if (this.offlineSweep) clearInterval(this.offlineSweep);
     for (const set of this.clients.values()) for (const c of set) c.res.end();
     this.clients.clear();
   }
@@ -69,15 +78,41 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
   }
 
   private dispatch(event: RoleEvent): void {
-    if (event.type !== 'drone.states') return;
-    const set = this.clients.get(event.tenantId);
+    if (event.type === 'drone.invalidated') {
+      if (event.deleted) this.online.delete(event.droneId);
+      return;
+    }
+    for (const d of event.drones) this.online.set(d.droneId, d);
+    this.send(event.tenantId, event.drones);
+  }
+
+  /**
+   * Going offline is a state change too, but no point announces it: when a drone's last report
+   * grows older than OFFLINE_AFTER_SECONDS, its Feature goes out once more with `online: false`.
+   */
+  private announceOffline(): void {
+    const now = Date.now();
+    const byTenant = new Map<string, LiveDrone[]>();
+    for (const [id, d] of this.online) {
+      if (now - d.lastSeenAt < this.offlineAfterMs) continue;
+      this.online.delete(id);
+      const list = byTenant.get(d.tenantId);
+      if (list) list.push(d);
+      else byTenant.set(d.tenantId, [d]);
+    }
+    for (const [tenantId, drones] of byTenant) this.send(tenantId, drones);
+  }
+
+  private send(tenantId: string, drones: LiveDrone[]): void {
+    const set = this.clients.get(tenantId);
     if (!set) return;
     const now = Date.now();
     for (const client of set) {
       let chunk = '';
-      for (const d of event.drones) {
+      for (const d of drones) {
         if (!bboxContains(client.box, d.lon, d.lat)) continue;
-        chunk += `event: drone\nid: ${d.droneId}:${d.ts}\ndata: ${JSON.stringify(toFeature(d, now, this.offlineAfterMs))}\n\n`;
+        const feature = toFeature(d, now, this.offlineAfterMs);
+        chunk += `event: drone\nid: ${d.droneId}:${d.ts}:${feature.properties.online ? 1 : 0}\ndata: ${JSON.stringify(feature)}\n\n`;
       }
       if (chunk) client.res.write(chunk);
     }

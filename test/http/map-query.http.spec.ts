@@ -182,3 +182,24 @@ describe('map-query HTTP contract', () => {
     });
   });
 });
+
+describe('map stream: going offline is a state change', () => {
+  let app: TestApp;
+  afterAll(() => app?.close());
+
+  it('announces a drone with online: false once nothing arrived for OFFLINE_AFTER_SECONDS', async () => {
+    app = await startTestApp({ OFFLINE_AFTER_SECONDS: '1' });
+    const api = new Api(app.url);
+    const t = await makeTenant(api, 1);
+    const events = await readSse(`${app.url}/api/v1/map/stream?access_token=${t.viewerToken}`, 2, 10_000, async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      await api.post('/api/v1/telemetry', point({ lat: 1, lon: 1 }), t.drones[0].deviceKey);
+    });
+    expect(events.map((e) => [e.event, e.data.id, e.data.properties.online])).toEqual([
+      ['drone', t.drones[0].id, true],
+      ['drone', t.drones[0].id, false],
+    ]);
+    const detail = await api.get(`/api/v1/drones/${t.drones[0].id}`, t.viewerToken);
+    expect(detail.body.state.online).toBe(false);
+  });
+});
