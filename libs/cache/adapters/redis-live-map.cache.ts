@@ -1,8 +1,8 @@
-import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { bboxContains, UnavailableError, type BBox } from '../../core/index.js';
 import type { BBoxResult, LiveDrone, LiveMapCache } from '../live-map.cache.port.js';
 import { isGeoIndexable, planBoxSearch, type GeoBoxQuery } from './redis-geo-box.js';
+import { adapterRedis } from '../../config/redis-client.js';
 
 /**
  * Applies a batch of one tenant's drone states atomically; a state older than the stored one is skipped.
@@ -89,9 +89,8 @@ export class RedisLiveMapCache implements LiveMapCache {
     redis: string | Redis,
     private readonly prefix = 'dt:',
   ) {
-    this.ownsConnection = typeof redis === 'string';
-    const client = typeof redis === 'string' ? new Redis(redis, { maxRetriesPerRequest: 2 }) : redis;
-    if (this.ownsConnection) logConnectionErrors(client, new Logger(RedisLiveMapCache.name));
+    const { client, owned } = adapterRedis(redis, RedisLiveMapCache.name);
+    this.ownsConnection = owned;
     client.defineCommand('dtLiveMapPut', { numberOfKeys: 4, lua: PUT_LUA });
     client.defineCommand('dtLiveMapSearch', { numberOfKeys: 3, lua: SEARCH_LUA });
     this.redis = client as ScriptedRedis;
@@ -247,14 +246,4 @@ export class RedisLiveMapCache implements LiveMapCache {
 function unavailable(cause: unknown): UnavailableError {
   if (cause instanceof UnavailableError) return cause;
   return Object.assign(new UnavailableError(), { cause });
-}
-
-/** Commands report their own failures; log a connection problem once per outage, not per retry. */
-function logConnectionErrors(client: Redis, logger: Logger): void {
-  let reported = false;
-  client.on('error', (e: Error) => {
-    if (!reported) logger.warn(`Redis connection problem: ${e.message}`);
-    reported = true;
-  });
-  client.on('ready', () => (reported = false));
 }

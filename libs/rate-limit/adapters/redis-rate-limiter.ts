@@ -1,7 +1,7 @@
-import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { UnavailableError } from '../../core/index.js';
 import type { RateLimiter, RateLimitResult } from '../rate-limiter.port.js';
+import { adapterRedis } from '../../config/redis-client.js';
 
 /**
  * One round trip per hit. The expiry is set by the hit that opens the window (and repaired if a
@@ -31,9 +31,8 @@ export class RedisRateLimiter implements RateLimiter {
     redis: string | Redis,
     private readonly prefix = 'dt:',
   ) {
-    this.ownsConnection = typeof redis === 'string';
-    const client = typeof redis === 'string' ? new Redis(redis, { maxRetriesPerRequest: 2 }) : redis;
-    if (this.ownsConnection) logConnectionErrors(client, new Logger(RedisRateLimiter.name));
+    const { client, owned } = adapterRedis(redis, RedisRateLimiter.name);
+    this.ownsConnection = owned;
     client.defineCommand('dtRateLimitHit', { numberOfKeys: 1, lua: HIT_LUA });
     this.redis = client as ScriptedRedis;
   }
@@ -63,14 +62,4 @@ export class RedisRateLimiter implements RateLimiter {
       throw Object.assign(new UnavailableError(), { cause: e });
     }
   }
-}
-
-/** Commands report their own failures; log a connection problem once per outage, not per retry. */
-function logConnectionErrors(client: Redis, logger: Logger): void {
-  let reported = false;
-  client.on('error', (e: Error) => {
-    if (!reported) logger.warn(`Redis connection problem: ${e.message}`);
-    reported = true;
-  });
-  client.on('ready', () => (reported = false));
 }
