@@ -89,7 +89,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       device: read.rateLimit('RATE_LIMIT_DEVICE', 50, 1),
       user: read.rateLimit('RATE_LIMIT_USER', 600, 60),
       login: read.rateLimit('RATE_LIMIT_LOGIN', 10, 60),
-      loginAddress: read.rateLimit('RATE_LIMIT_LOGIN_ADDRESS', 30, 60),
+      loginAddress: read.rateLimit('RATE_LIMIT_LOGIN_ADDRESS', 60, 60),
     },
     processorConcurrency: read.int('PROCESSOR_CONCURRENCY', 4, 1, 256),
     historyRetentionDays: read.int('HISTORY_RETENTION_DAYS', 30, 1, 3650),

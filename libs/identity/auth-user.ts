@@ -8,6 +8,8 @@ export interface AuthUser {
   tenantId: string;
   role: UserRole;
   email: string;
+  /** When the access token expires (epoch ms): open streams end then. */
+  expiresAt: number;
 }
 
 export type UserRequest = FastifyRequest & { user?: AuthUser };
