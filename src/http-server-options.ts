@@ -24,8 +24,8 @@ export function httpServerOptions(config: AppConfig): FastifyHttpOptions<Server>
     requestTimeout: requestTimeoutMs,
     // Idle sockets (no bytes either way) are closed; SSE keepalives every 15 s keep streams busy.
     connectionTimeout: Math.max(requestTimeoutMs, 60_000),
-    // Node checks requestTimeout only this often (30 s by default).
-    http: { connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
+    // Node enforces requestTimeout only when given at creation, and checks it this often (30 s by default).
+    http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
     forceCloseConnections: 'idle',
     frameworkErrors: (error: Error & { code?: string }, _req: FastifyRequest, reply: FastifyReply) => {
       const message =
