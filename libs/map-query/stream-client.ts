@@ -26,6 +26,7 @@ export class StreamClient {
 
   /** Ends the stream when the access token that opened it expires. */
   endAt(expiresAt: number): void {
+    if (!Number.isFinite(expiresAt)) return;
     const arm = () => {
       const left = expiresAt - Date.now();
       if (left <= 0) return this.end('token-expired');
