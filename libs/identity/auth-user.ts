@@ -10,6 +10,8 @@ export interface AuthUser {
   email: string;
   /** When the access token expires (epoch ms): open streams end then. */
   expiresAt: number;
+  /** The user's token version the token was issued at (streams re-check it). */
+  tokenVersion: number;
 }
 
 export type UserRequest = FastifyRequest & { user?: AuthUser };

@@ -50,7 +50,7 @@ export class UserAuthGuard implements CanActivate {
     if (!record || (record.tokenVersion ?? 0) !== (claims.ver ?? 0)) {
       throw unauthorized('the access token has been revoked (the user was removed or their role changed); log in again');
     }
-    const user: AuthUser = { id: record.id, tenantId: record.tenantId, role: record.role, email: record.email, expiresAt: claims.exp * 1000 };
+    const user: AuthUser = { id: record.id, tenantId: record.tenantId, role: record.role, email: record.email, expiresAt: claims.exp * 1000, tokenVersion: record.tokenVersion ?? 0 };
     await enforceRateLimit(this.limiter, `user:${user.id}`, this.config.rateLimits.user, 'user');
     const required = this.reflector.getAllAndOverride<string>(REQUIRED_ROLE, targets);
     if (required && user.role !== required) throw forbidden(`this action needs the ${required} role`);

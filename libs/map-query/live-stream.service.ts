@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { bboxContains, type BBox } from '../core/index.js';
 import type { LiveDrone } from '../cache/index.js';
 import type { AuthUser } from '../identity/auth-user.js';
+import { UserSessions } from '../identity/user-sessions.js';
 import { tooManyRequests } from '../ops/http-errors.js';
 import { StreamClient } from './stream-client.js';
 import { ROLE_EVENTS, type RoleEvent, type RoleEvents } from '../events/index.js';
@@ -12,6 +13,8 @@ import { toFeature } from './views.js';
 
 const KEEPALIVE_MS = 15_000;
 const MAX_OFFLINE_SWEEP_MS = 5_000;
+/** Open streams re-check their user this often, in case a user.invalidated event was lost. */
+const REVALIDATE_MS = 2_500;
 
 
 /**
@@ -28,6 +31,7 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
   private unsubscribe: (() => void) | null = null;
   private keepalive: NodeJS.Timeout | null = null;
   private offlineSweep: NodeJS.Timeout | null = null;
+  private revalidation: NodeJS.Timeout | null = null;
   private readonly offlineAfterMs: number;
   /** Drones reported since this process started and not yet announced offline. */
   private readonly online = new Map<string, LiveDrone>();
@@ -36,6 +40,7 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
     @Inject(ROLE_EVENTS) private readonly events: RoleEvents,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly metrics: AppMetrics,
+    private readonly sessions: UserSessions,
   ) {
     this.offlineAfterMs = config.offlineAfterSeconds * 1000;
     this.maxPerUser = config.streamMaxPerUser;
@@ -48,12 +53,15 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
     const every = Math.min(MAX_OFFLINE_SWEEP_MS, Math.max(250, this.offlineAfterMs / 4));
     this.offlineSweep = setInterval(() => this.announceOffline(), every);
     this.offlineSweep.unref();
+    this.revalidation = setInterval(() => void this.revalidate(), REVALIDATE_MS);
+    this.revalidation.unref();
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
     if (this.keepalive) clearInterval(this.keepalive);
     if (this.offlineSweep) clearInterval(this.offlineSweep);
+    if (this.revalidation) clearInterval(this.revalidation);
     for (const set of this.clients.values()) for (const c of set) c.end('shutdown');
     this.clients.clear();
     this.perUser.clear();
@@ -76,7 +84,7 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
       'X-Accel-Buffering': 'no',
     });
     res.write('retry: 3000\n: connected\n\n');
-    const client = new StreamClient(user.tenantId, user.id, box, res);
+    const client = new StreamClient(user.tenantId, user.id, user.tokenVersion, box, res);
     const byTenant = addTo(this.clients, user.tenantId, client);
     const byUser = addTo(this.perUser, user.id, client);
     this.metrics.sseClients.inc();
@@ -92,6 +100,17 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
   /** The user was deleted or their role changed: their streams end (reconnecting needs a valid token). */
   private closeUserStreams(userId: string): void {
     for (const client of [...(this.perUser.get(userId) ?? [])]) client.end('token-revoked');
+  }
+
+  /** Ends the streams whose user is gone or whose token version moved (cached reads, ≤ 2 s old). */
+  private async revalidate(): Promise<void> {
+    for (const [userId, set] of [...this.perUser]) {
+      const first = set.values().next().value;
+      if (!first) continue;
+      const user = await this.sessions.current(first.tenantId, userId).catch(() => undefined);
+      if (user === undefined) continue; // store unavailable: keep streams, retry next round
+      for (const client of [...set]) if (!user || (user.tokenVersion ?? 0) !== client.tokenVersion) client.end('token-revoked');
+    }
   }
 
   private dispatch(event: RoleEvent): void {

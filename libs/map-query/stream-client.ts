@@ -18,6 +18,8 @@ export class StreamClient {
   constructor(
     readonly tenantId: string,
     readonly userId: string,
+    /** The token version the stream was opened with. */
+    readonly tokenVersion: number,
     readonly box: BBox,
     readonly res: ServerResponse,
   ) {

@@ -32,7 +32,7 @@ describe('StreamClient backpressure', () => {
 
   it('stops writing while the socket buffer is full and resumes after drain', () => {
     const res = new FullSocketResponse();
-    const client = new StreamClient('t', 'u', WORLD, res as unknown as ServerResponse);
+    const client = new StreamClient('t', 'u', 0, WORLD, res as unknown as ServerResponse);
     expect(client.write('a')).toBe(true);
     expect(client.write('b')).toBe(true); // skipped: still full
     expect(res.writes).toEqual(['a']);
@@ -44,7 +44,7 @@ describe('StreamClient backpressure', () => {
   it('drops a client that stays full for SLOW_CLIENT_MS', () => {
     jest.useFakeTimers({ now: 1_000_000 });
     const res = new FullSocketResponse();
-    const client = new StreamClient('t', 'u', WORLD, res as unknown as ServerResponse);
+    const client = new StreamClient('t', 'u', 0, WORLD, res as unknown as ServerResponse);
     client.write('a');
     jest.setSystemTime(1_000_000 + SLOW_CLIENT_MS + 1);
     expect(client.write('b')).toBe(false);
@@ -56,7 +56,7 @@ describe('StreamClient backpressure', () => {
     jest.useFakeTimers({ now: 1_000_000 });
     const res = new FullSocketResponse();
     res.full = false;
-    const client = new StreamClient('t', 'u', WORLD, res as unknown as ServerResponse);
+    const client = new StreamClient('t', 'u', 0, WORLD, res as unknown as ServerResponse);
     client.endAt(1_000_000 + 3000);
     jest.advanceTimersByTime(2999);
     expect(res.writableEnded).toBe(false);
