@@ -20,6 +20,7 @@ import { registerSecurityHeaders } from './web-app/security-headers.js';
 import { httpServerOptions } from './http-server-options.js';
 import { registerJsonOnlyBodyParser } from '../libs/ops/json-body-limits.js';
 import { redactUrl } from '../libs/ops/redact.js';
+import { shedLoginsWhenBusy } from '../libs/identity/login-shedding.js';
 
 export { BODY_LIMIT_BYTES } from './http-server-options.js';
 
@@ -59,6 +60,7 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
   );
   registerHttpHooks(app, metrics, config, logger);
   if (hasRole(config, 'web')) {
+    shedLoginsWhenBusy(app);
     await registerSecurityHeaders(app, config);
     await registerWebAssets(app);
     // The API docs are a web route (docs/deployment.md): ingest and processor serve only their own.

@@ -30,6 +30,11 @@ export class PasswordHasher {
     this.slots = config.passwordHashConcurrency;
   }
 
+  /** True while every slot runs and the queue is full: a new hash would be refused. */
+  get saturated(): boolean {
+    return this.running >= this.slots && this.waiting.length >= this.slots * QUEUE_PER_SLOT;
+  }
+
   hash(password: string): Promise<string> {
     return this.gated(() => argon2.hash(password, ARGON2_OPTIONS));
   }
@@ -49,9 +54,7 @@ export class PasswordHasher {
 
   private async gated<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= this.slots) {
-      if (this.waiting.length >= this.slots * QUEUE_PER_SLOT) {
-        throw new ApiError(503, 'too many sign-ins at once; retry in a few seconds', { 'Retry-After': '2' });
-      }
+      if (this.waiting.length >= this.slots * QUEUE_PER_SLOT) throw passwordChecksBusy();
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
       this.running++;
@@ -66,3 +69,6 @@ export class PasswordHasher {
     }
   }
 }
+
+/** The answer while the gate is full: a 503 the client may retry after a short wait. */
+export const passwordChecksBusy = () => new ApiError(503, 'too many sign-ins at once; retry in a few seconds', { 'Retry-After': '2' });
