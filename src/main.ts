@@ -3,16 +3,6 @@ import { JsonLogger } from '../libs/ops/json-logger.js';
 import { createApp } from './bootstrap.js';
 import { startDemo } from './demo/demo.js';
 
-/**
- * Password hashing runs on libuv's thread pool, as fsync does: the pool gets one thread more per
- * hashing slot, so the default four stay free for the queue's and the store's disk writes.
- * Takes effect because nothing has used the pool yet (it starts on first use).
- */
-function reservePasswordHashThreads(slots: number): void {
-  if (process.env.UV_THREADPOOL_SIZE) return;
-  process.env.UV_THREADPOOL_SIZE = String(4 + slots);
-}
-
 /** Process entry: validate config, build the roles' app, listen, and stop gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   let config;
@@ -25,7 +15,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  reservePasswordHashThreads(config.passwordHashConcurrency);
   const logger = new JsonLogger(config.logLevel, { service: 'dronetrack', roles: [...config.roles].join(',') });
   const handle = await createApp(config, logger);
   await handle.app.listen(config.port, config.host);

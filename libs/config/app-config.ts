@@ -44,7 +44,7 @@ export interface AppConfig {
   streamMaxPerUser: number;
   /** A request (headers and body) must arrive within this many seconds (408 otherwise). */
   requestTimeoutSeconds: number;
-  /** Password hashes/verifications run at once; more wait in a short queue, beyond it 503. */
+  /** Password hashes/verifications run at once (≤ thread pool size − 2); more wait in a short queue, beyond it 503. */
   passwordHashConcurrency: number;
 }
 
@@ -98,7 +98,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: read.trustProxy('TRUST_PROXY'),
     streamMaxPerUser: read.int('STREAM_MAX_PER_USER', 10, 1, 10_000),
     requestTimeoutSeconds: read.int('REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
-    passwordHashConcurrency: read.int('PASSWORD_HASH_CONCURRENCY', 1, 1, 64),
+    // Hashing runs on libuv's thread pool (UV_THREADPOOL_SIZE, default 4): two threads always stay free for fsync.
+    passwordHashConcurrency: read.int('PASSWORD_HASH_CONCURRENCY', 1, 1, Math.max(1, threadPoolSize(env) - 2)),
   };
 
   const split = roles.size < ROLE_NAMES.length;
@@ -231,6 +232,12 @@ class EnvReader {
       windowSeconds: this.int(`${name}_WINDOW_SECONDS`, windowSeconds, 1, 86400),
     };
   }
+}
+
+/** libuv's thread pool size as Node will use it (UV_THREADPOOL_SIZE, default 4, at most 1024). */
+function threadPoolSize(env: Env): number {
+  const n = Number(env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, 1024) : 4;
 }
 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];

@@ -16,8 +16,8 @@ const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2,
 /**
  * Password hashing, slow on purpose. Every hash and verify
  * runs on libuv's thread pool, which the embedded queue's and store's fsync need too: so only
- * PASSWORD_HASH_CONCURRENCY of them run at once (main.ts grows the pool by as many threads),
- * a few wait, and the rest are refused with 503, so a login flood cannot stall ingest.
+ * PASSWORD_HASH_CONCURRENCY of them run at once (config keeps it at least two below the pool's
+ * size), a few wait, and the rest are refused with 503, so a login flood cannot stall ingest.
  */
 @Injectable()
 export class PasswordHasher {

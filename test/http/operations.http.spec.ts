@@ -61,7 +61,8 @@ describe('configuration is validated at start-up', () => {
     ['TRUST_PROXY hops', { TRUST_PROXY: '99' }, /TRUST_PROXY as a hop count must be from 0 to 10/],
     ['STREAM_MAX_PER_USER', { STREAM_MAX_PER_USER: '0' }, /STREAM_MAX_PER_USER must be a whole number from 1/],
     ['REQUEST_TIMEOUT_SECONDS', { REQUEST_TIMEOUT_SECONDS: 'soon' }, /REQUEST_TIMEOUT_SECONDS must be a whole number/],
-    ['PASSWORD_HASH_CONCURRENCY', { PASSWORD_HASH_CONCURRENCY: '0' }, /PASSWORD_HASH_CONCURRENCY must be a whole number from 1/],
+    ['PASSWORD_HASH_CONCURRENCY', { PASSWORD_HASH_CONCURRENCY: '0' }, /PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 2/],
+    ['PASSWORD_HASH_CONCURRENCY above the thread pool', { PASSWORD_HASH_CONCURRENCY: '7', UV_THREADPOOL_SIZE: '8' }, /PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 6/],
     ['MAP_TILE_URL', { MAP_TILE_URL: 'javascript:alert(1)' }, /MAP_TILE_URL must be an http\(s\) URL template/],
   ];
   it.each(bad)('%s', (_n, env, message) => {
