@@ -46,9 +46,9 @@ describe('login abuse', () => {
     afterAll(() => app.close());
 
     /** One flood of 300 logins with telemetry sampled throughout; returns the p99 and what the logins got. */
-    async function floodOnce(ingest: () => Promise<{ status: number }>) {
+    async function floodOnce(ingest: () => Promise<{ status: number }>, logins = 300) {
       let flooding = true;
-      const flood = loginFlood(app.url, 300, 32).finally(() => (flooding = false));
+      const flood = loginFlood(app.url, logins, 32).finally(() => (flooding = false));
       const latencies: number[] = [];
       // Four drones' worth of telemetry, one request at a time each, for as long as the flood lasts
       // (and at least 200 samples, so p99 is not just the single slowest request).
@@ -81,7 +81,10 @@ describe('login abuse', () => {
         result = await floodOnce(ingest);
         attempts.push(result.summary);
       }
-      if (result.p99 >= 200) throw new Error(`telemetry p99 during a login flood must stay under 200 ms:\n  ${attempts.join('\n  ')}`);
+      if (result.p99 >= 200) {
+        const baseline = await floodOnce(ingest, 1); // the same measurement with a single login, to tell the machine's noise
+        throw new Error(`telemetry p99 during a login flood must stay under 200 ms:\n  ${attempts.join('\n  ')}\n  without a flood: ${baseline.summary}`);
+      }
       // Only 401 (wrong) and 503 (hashing busy): never a stall, never a 5xx other than the documented 503.
       expect(Object.keys(result.statuses).sort()).toEqual(['401', '503']);
       expect(result.retryAfter).toMatch(/^\d+$/);
