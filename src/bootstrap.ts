@@ -16,8 +16,13 @@ import { Readiness } from '../libs/ops/readiness.js';
 import { openAdapters } from './adapters.js';
 import { AppModule } from './app.module.js';
 import { webDistDir } from './web-app/web-app-files.js';
+import { registerSecurityHeaders } from './web-app/security-headers.js';
+import { httpServerOptions } from './http-server-options.js';
+import { registerJsonOnlyBodyParser } from '../libs/ops/json-body-limits.js';
+import { redactUrl } from '../libs/ops/redact.js';
+import { shedLoginsWhenBusy } from '../libs/identity/login-shedding.js';
 
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+export { BODY_LIMIT_BYTES } from './http-server-options.js';
 
 export interface AppHandle {
   app: NestFastifyApplication;
@@ -33,11 +38,14 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
   Logger.overrideLogger(logger);
   const metrics = new AppMetrics();
   const adapters = await openAdapters(config, logger);
-  const fastify = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, forceCloseConnections: 'idle' });
+  const fastify = new FastifyAdapter(httpServerOptions(config));
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, adapters, logger, metrics), fastify, {
     logger,
     abortOnError: false,
+    // Nest's defaults would add a form (urlencoded) parser; ours parses JSON only, with shape limits.
+    bodyParser: false,
   });
+  registerJsonOnlyBodyParser(app.getHttpAdapter().getInstance());
   // Also sees Fastify's parsing and limit errors: Nest routes them through the global filters.
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.useGlobalPipes(
@@ -52,6 +60,8 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
   );
   registerHttpHooks(app, metrics, config, logger);
   if (hasRole(config, 'web')) {
+    shedLoginsWhenBusy(app);
+    await registerSecurityHeaders(app, config);
     await registerWebAssets(app);
     // The API docs are a web route (docs/deployment.md): ingest and processor serve only their own.
     setUpOpenApi(app);
@@ -75,8 +85,6 @@ function registerHttpHooks(
   logger: JsonLogger,
 ): void {
   const instance = app.getHttpAdapter().getInstance();
-  // JSON only: a text/plain body is a 415, not a string handed to the routes.
-  instance.removeContentTypeParser('text/plain');
   // While draining, API requests go elsewhere: readiness is already failing.
   instance.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (app.get(Readiness).draining && req.url.startsWith('/api/')) {
@@ -87,7 +95,8 @@ function registerHttpHooks(
     const route = req.routeOptions?.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     if (config.logLevel === 'debug') {
-      logger.event('debug', 'request', { method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime });
+      // Stream URLs carry ?access_token=: never into the logs.
+      logger.event('debug', 'request', { method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: reply.elapsedTime });
     }
   });
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 
 export const ROLE_NAMES = ['ingest', 'processor', 'web'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -27,13 +28,27 @@ export interface AppConfig {
   offlineAfterSeconds: number;
   demo: boolean;
   logLevel: LogLevel;
-  rateLimits: { device: RateLimit; user: RateLimit; login: RateLimit };
+  /** login: per account and address; loginAddress: per client address, whatever the email. */
+  rateLimits: { device: RateLimit; user: RateLimit; login: RateLimit; loginAddress: RateLimit };
   processorConcurrency: number;
   historyRetentionDays: number;
   shutdownGraceSeconds: number;
   /** Optional online tile URL template for the web map; the bundled offline basemap otherwise. */
   mapTileUrl: string | null;
+  /**
+   * Which peers may set X-Forwarded-For (Fastify's trustProxy): false = none (the socket's peer is
+   * the client), a hop count, or a list of addresses/CIDRs.
+   */
+  trustProxy: TrustProxy;
+  /** Open map streams one user may hold in this process. */
+  streamMaxPerUser: number;
+  /** A request (headers and body) must arrive within this many seconds (408 otherwise). */
+  requestTimeoutSeconds: number;
+  /** Password hashes/verifications run at once (≤ thread pool size − 2); more wait in a short queue, beyond it 503. */
+  passwordHashConcurrency: number;
 }
+
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -74,11 +89,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
       device: read.rateLimit('RATE_LIMIT_DEVICE', 50, 1),
       user: read.rateLimit('RATE_LIMIT_USER', 600, 60),
       login: read.rateLimit('RATE_LIMIT_LOGIN', 10, 60),
+      loginAddress: read.rateLimit('RATE_LIMIT_LOGIN_ADDRESS', 60, 60),
     },
     processorConcurrency: read.int('PROCESSOR_CONCURRENCY', 4, 1, 256),
     historyRetentionDays: read.int('HISTORY_RETENTION_DAYS', 30, 1, 3650),
     shutdownGraceSeconds: read.int('SHUTDOWN_GRACE_SECONDS', 25, 1, 3600),
-    mapTileUrl: read.string('MAP_TILE_URL'),
+    mapTileUrl: read.pattern('MAP_TILE_URL', /^https?:\/\/[^\s/?#]+\S*$/i, 'an http(s) URL template, e.g. https://tile.example.org/{z}/{x}/{y}.png'),
+    trustProxy: read.trustProxy('TRUST_PROXY'),
+    streamMaxPerUser: read.int('STREAM_MAX_PER_USER', 10, 1, 10_000),
+    requestTimeoutSeconds: read.int('REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
+    // Hashing runs on libuv's thread pool (UV_THREADPOOL_SIZE, default 4): two threads always stay free for fsync.
+    passwordHashConcurrency: read.int('PASSWORD_HASH_CONCURRENCY', 1, 1, Math.max(1, threadPoolSize(env) - 2)),
   };
 
   const split = roles.size < ROLE_NAMES.length;
@@ -181,6 +202,29 @@ class EnvReader {
     return new Set(roles as RoleName[]);
   }
 
+  /**
+   * TRUST_PROXY: unset/false (trust nobody), a hop count (1..10), or a comma list of IP
+   * addresses, CIDRs and proxy-addr's names (loopback, linklocal, uniquelocal). `true` (trust
+   * anyone) is refused: any client could then pick its own address.
+   */
+  trustProxy(name: string): TrustProxy {
+    const value = this.raw(name);
+    if (value === null || value === 'false' || value === '0') return false;
+    if (/^\d+$/.test(value)) {
+      if (Number(value) > 10) this.problems.push(`${name} as a hop count must be from 0 to 10 (got "${value}")`);
+      return Number(value);
+    }
+    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+    const bad = entries.filter((e) => !isTrustedProxyEntry(e));
+    if (bad.length > 0 || entries.length === 0) {
+      this.problems.push(
+        `${name} must be false, a hop count, or a comma list of IP addresses or CIDRs (e.g. 10.0.0.0/8,loopback); not valid: ${bad.join(', ') || value}`,
+      );
+      return false;
+    }
+    return entries;
+  }
+
   /** `<NAME>_MAX` requests per `<NAME>_WINDOW_SECONDS`. */
   rateLimit(name: string, max: number, windowSeconds: number): RateLimit {
     return {
@@ -188,4 +232,21 @@ class EnvReader {
       windowSeconds: this.int(`${name}_WINDOW_SECONDS`, windowSeconds, 1, 86400),
     };
   }
+}
+
+/** libuv's thread pool size as Node will use it (UV_THREADPOOL_SIZE, default 4, at most 1024). */
+function threadPoolSize(env: Env): number {
+  const n = Number(env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, 1024) : 4;
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isTrustedProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [ip, bits, ...rest] = entry.split('/');
+  const family = isIP(ip);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }

@@ -13,6 +13,11 @@ export interface User {
   role: UserRole;
   passwordHash: string;
   createdAt: number;
+  /**
+   * Bumped on every role change: access tokens carry the version they were issued at and stop
+   * working once it moved. Absent in records from before it existed, meaning 0.
+   */
+  tokenVersion?: number;
 }
 
 export interface Drone {

@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './telemetry-point.js';
 export * from './append-log.js';
+export * from './iso-time.js';

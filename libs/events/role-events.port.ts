@@ -20,7 +20,14 @@ export interface DroneInvalidated {
   deleted?: boolean;
 }
 
-export type RoleEvent = DroneStatesChanged | DroneInvalidated;
+/** A user's role changed or the user was deleted: cached copies go, their open streams close. */
+export interface UserInvalidated {
+  type: 'user.invalidated';
+  tenantId: string;
+  userId: string;
+}
+
+export type RoleEvent = DroneStatesChanged | DroneInvalidated | UserInvalidated;
 export type RoleEventHandler = (event: RoleEvent) => void;
 
 /**

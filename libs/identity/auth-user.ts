@@ -8,6 +8,10 @@ export interface AuthUser {
   tenantId: string;
   role: UserRole;
   email: string;
+  /** When the access token expires (epoch ms): open streams end then. */
+  expiresAt: number;
+  /** The user's token version the token was issued at (streams re-check it). */
+  tokenVersion: number;
 }
 
 export type UserRequest = FastifyRequest & { user?: AuthUser };

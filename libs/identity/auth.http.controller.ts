@@ -20,9 +20,13 @@ export class AuthHttpController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in; returns a Bearer access token' })
   @ApiResponse({ status: 401, description: 'Wrong email or password' })
+  @ApiResponse({ status: 429, description: 'Too many attempts for this account or from this address' })
+  @ApiResponse({ status: 503, description: 'Too many sign-ins at once; retry after Retry-After seconds' })
   async login(@Body() dto: LoginDto, @Req() req: FastifyRequest) {
-    // Slows password guessing per account and per client address.
+    // Slows password guessing per account (from this address, so nobody can lock a victim out)
+    // and per client address whatever the email (req.ip honours only TRUST_PROXY's proxies).
     const email = dto.email.trim().toLowerCase();
+    await enforceRateLimit(this.limiter, `login-addr:${req.ip}`, this.config.rateLimits.loginAddress, 'client address');
     await enforceRateLimit(this.limiter, `login:${email}:${req.ip}`, this.config.rateLimits.login, 'account and address');
     return this.identity.login(email, dto.password);
   }

@@ -24,6 +24,12 @@ export class CreateUserDto {
   role: 'admin' | 'viewer';
 }
 
+export class UpdateUserRoleDto {
+  @ApiProperty({ enum: ['admin', 'viewer'] })
+  @IsIn(['admin', 'viewer'])
+  role: 'admin' | 'viewer';
+}
+
 export class LoginDto {
   @ApiProperty()
   @IsString()

@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { LIVE_MAP_CACHE, type LiveMapCache } from '../cache/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { newId, NotFoundError, type Drone, type Tenant, type User, type UserRole } from '../core/index.js';
+import { ConflictError, newId, NotFoundError, type Drone, type Tenant, type User, type UserRole } from '../core/index.js';
 import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
 import { unauthorized } from '../ops/http-errors.js';
 import { IDENTITY_REPOSITORY, type IdentityRepository } from '../store/index.js';
 import { generateDeviceKey, deviceKeyDigest } from './device-keys.js';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './password-hasher.js';
+import { PasswordHasher } from './password-hasher.js';
 
 export interface UserView {
   id: string;
@@ -28,6 +28,7 @@ export class IdentityService {
     @Inject(ROLE_EVENTS) private readonly events: RoleEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jwt: JwtService,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   async createTenant(name: string): Promise<Tenant> {
@@ -49,10 +50,14 @@ export class IdentityService {
       tenantId,
       email: email.trim().toLowerCase(),
       role,
-      passwordHash: await hashPassword(password),
+      passwordHash: await this.passwords.hash(password),
       createdAt: Date.now(),
+      tokenVersion: 0,
     };
-    await this.identity.createUser(user);
+    await this.identity.createUser(user).catch((err: unknown) => {
+      // Emails are unique on the platform; the answer must not tell in which tenant one is used.
+      throw err instanceof ConflictError ? new ConflictError('email is not available; choose another one') : err;
+    });
     return user;
   }
 
@@ -63,12 +68,13 @@ export class IdentityService {
   async login(email: string, password: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
     const user = await this.identity.findUserByEmail(email.trim().toLowerCase());
     if (!user) {
-      await burnPasswordCheck(password);
+      await this.passwords.burnCheck(password);
       throw unauthorized('email or password is wrong');
     }
-    if (!(await verifyPassword(user.passwordHash, password))) throw unauthorized('email or password is wrong');
+    if (!(await this.passwords.verify(user.passwordHash, password))) throw unauthorized('email or password is wrong');
     const accessToken = await this.jwt.signAsync(
-      { sub: user.id, tid: user.tenantId, role: user.role, email: user.email },
+      // ver: the user's token version; a role change or deletion makes older tokens stop working.
+      { sub: user.id, tid: user.tenantId, role: user.role, email: user.email, ver: user.tokenVersion ?? 0 },
       { expiresIn: this.config.jwtExpiresInSeconds, algorithm: 'HS256' },
     );
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtExpiresInSeconds };

@@ -6,6 +6,7 @@ import { RATE_LIMITER, type RateLimiter } from '../rate-limit/rate-limiter.port.
 import { forbidden, unauthorized } from '../ops/http-errors.js';
 import { enforceRateLimit } from '../rate-limit/enforce-rate-limit.js';
 import { bearerToken } from '../ops/request-helpers.js';
+import { UserSessions } from './user-sessions.js';
 import { QUERY_TOKEN, REQUIRED_ROLE, type AuthUser, type UserRequest } from './auth-user.js';
 
 interface TokenClaims {
@@ -13,6 +14,9 @@ interface TokenClaims {
   tid: string;
   role: AuthUser['role'];
   email: string;
+  /** Token version at issue (absent in tokens from before versions: 0). */
+  ver?: number;
+  exp: number;
 }
 
 /** Admits web users by access token (JWT), applies the per-user rate limit and the role rule. */
@@ -23,6 +27,7 @@ export class UserAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: UserSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -40,7 +45,12 @@ export class UserAuthGuard implements CanActivate {
     } catch {
       throw unauthorized('the access token is invalid or expired; log in again');
     }
-    const user: AuthUser = { id: claims.sub, tenantId: claims.tid, role: claims.role, email: claims.email };
+    // Not trusted on its claims alone: the user must still exist, at the token's version.
+    const record = await this.sessions.current(claims.tid, claims.sub);
+    if (!record || (record.tokenVersion ?? 0) !== (claims.ver ?? 0)) {
+      throw unauthorized('the access token has been revoked (the user was removed or their role changed); log in again');
+    }
+    const user: AuthUser = { id: record.id, tenantId: record.tenantId, role: record.role, email: record.email, expiresAt: claims.exp * 1000, tokenVersion: record.tokenVersion ?? 0 };
     await enforceRateLimit(this.limiter, `user:${user.id}`, this.config.rateLimits.user, 'user');
     const required = this.reflector.getAllAndOverride<string>(REQUIRED_ROLE, targets);
     if (required && user.role !== required) throw forbidden(`this action needs the ${required} role`);

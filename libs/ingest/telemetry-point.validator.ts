@@ -1,4 +1,4 @@
-import { DRONE_STATUSES, type DroneStatus, type OptionalPointField, type TelemetryPoint } from '../core/index.js';
+import { DRONE_STATUSES, parseIsoWithOffset, type DroneStatus, type OptionalPointField, type TelemetryPoint } from '../core/index.js';
 
 /** A point as validated from the request, before it gets its tenant, drone and receive time. */
 export type ValidPoint = Omit<TelemetryPoint, 'tenantId' | 'droneId' | 'receivedAt'> & { droneId?: string };
@@ -26,8 +26,6 @@ const RANGES: Record<'lat' | 'lon' | OptionalPointField, Range> = {
 };
 const OPTIONAL: OptionalPointField[] = ['altitude', 'heightAgl', 'speed', 'verticalSpeed', 'heading', 'battery', 'accuracy'];
 const KNOWN = new Set<string>(['timestamp', 'lat', 'lon', 'status', 'droneId', ...OPTIONAL]);
-// ISO-8601 date-time with an explicit offset (Z or ±hh:mm); seconds and fractions optional.
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /**
  * Validates one point strictly (no conversion: "12" is not a number) and returns either the
@@ -97,8 +95,8 @@ function parseTimestamp(value: unknown, now: number, errors: string[]): number |
       return undefined;
     }
     ts = value;
-  } else if (typeof value === 'string' && ISO_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value))) {
-    ts = Date.parse(value);
+  } else if (typeof value === 'string' && parseIsoWithOffset(value) !== null) {
+    ts = parseIsoWithOffset(value)!;
   } else {
     errors.push('timestamp must be an ISO-8601 date-time with offset (e.g. 2025-01-01T12:00:00Z) or epoch milliseconds');
     return undefined;

@@ -3,18 +3,19 @@ import type { ServerResponse } from 'node:http';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { bboxContains, type BBox } from '../core/index.js';
 import type { LiveDrone } from '../cache/index.js';
+import type { AuthUser } from '../identity/auth-user.js';
+import { UserSessions } from '../identity/user-sessions.js';
+import { tooManyRequests } from '../ops/http-errors.js';
+import { StreamClient } from './stream-client.js';
 import { ROLE_EVENTS, type RoleEvent, type RoleEvents } from '../events/index.js';
 import { AppMetrics } from '../ops/metrics.js';
 import { toFeature } from './views.js';
 
 const KEEPALIVE_MS = 15_000;
 const MAX_OFFLINE_SWEEP_MS = 5_000;
+/** Open streams re-check their user this often, in case a user.invalidated event was lost. */
+const REVALIDATE_MS = 2_500;
 
-interface Client {
-  tenantId: string;
-  box: BBox;
-  res: ServerResponse;
-}
 
 /**
  * Server-sent events for the map: each state change of a drone of the client's tenant inside
@@ -23,10 +24,14 @@ interface Client {
  */
 @Injectable()
 export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
-  private readonly clients = new Map<string, Set<Client>>();
+  private readonly clients = new Map<string, Set<StreamClient>>();
+  /** Open streams per user in this process (STREAM_MAX_PER_USER). */
+  private readonly perUser = new Map<string, Set<StreamClient>>();
+  private readonly maxPerUser: number;
   private unsubscribe: (() => void) | null = null;
   private keepalive: NodeJS.Timeout | null = null;
   private offlineSweep: NodeJS.Timeout | null = null;
+  private revalidation: NodeJS.Timeout | null = null;
   private readonly offlineAfterMs: number;
   /** Drones reported since this process started and not yet announced offline. */
   private readonly online = new Map<string, LiveDrone>();
@@ -35,8 +40,10 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
     @Inject(ROLE_EVENTS) private readonly events: RoleEvents,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly metrics: AppMetrics,
+    private readonly sessions: UserSessions,
   ) {
     this.offlineAfterMs = config.offlineAfterSeconds * 1000;
+    this.maxPerUser = config.streamMaxPerUser;
   }
 
   async onModuleInit(): Promise<void> {
@@ -46,18 +53,30 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
     const every = Math.min(MAX_OFFLINE_SWEEP_MS, Math.max(250, this.offlineAfterMs / 4));
     this.offlineSweep = setInterval(() => this.announceOffline(), every);
     this.offlineSweep.unref();
+    this.revalidation = setInterval(() => void this.revalidate(), REVALIDATE_MS);
+    this.revalidation.unref();
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
     if (this.keepalive) clearInterval(this.keepalive);
     if (this.offlineSweep) clearInterval(this.offlineSweep);
-    for (const set of this.clients.values()) for (const c of set) c.res.end();
+    if (this.revalidation) clearInterval(this.revalidation);
+    for (const set of this.clients.values()) for (const c of set) c.end('shutdown');
     this.clients.clear();
+    this.perUser.clear();
   }
 
-  /** Takes over the raw response and keeps it open until the client leaves. */
-  open(tenantId: string, box: BBox, res: ServerResponse): void {
+  /** Throws 429 when the user already holds STREAM_MAX_PER_USER streams here; call before taking over the response. */
+  admit(user: AuthUser): void {
+    if ((this.perUser.get(user.id)?.size ?? 0) >= this.maxPerUser) {
+      throw tooManyRequests(5, `at most ${this.maxPerUser} open map streams per user; close one first`);
+    }
+  }
+
+  /** Takes over the raw response and keeps it open until the client leaves or its token expires. */
+  open(user: AuthUser, box: BBox, res: ServerResponse): void {
+    this.admit(user);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -65,19 +84,37 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
       'X-Accel-Buffering': 'no',
     });
     res.write('retry: 3000\n: connected\n\n');
-    const client: Client = { tenantId, box, res };
-    let set = this.clients.get(tenantId);
-    if (!set) this.clients.set(tenantId, (set = new Set()));
-    set.add(client);
+    const client = new StreamClient(user.tenantId, user.id, user.tokenVersion, box, res);
+    const byTenant = addTo(this.clients, user.tenantId, client);
+    const byUser = addTo(this.perUser, user.id, client);
     this.metrics.sseClients.inc();
+    client.endAt(user.expiresAt);
     res.on('close', () => {
-      set!.delete(client);
-      if (set!.size === 0) this.clients.delete(tenantId);
+      client.clearTimer();
+      removeFrom(this.clients, user.tenantId, byTenant, client);
+      removeFrom(this.perUser, user.id, byUser, client);
       this.metrics.sseClients.dec();
     });
   }
 
+  /** The user was deleted or their role changed: their streams end (reconnecting needs a valid token). */
+  private closeUserStreams(userId: string): void {
+    for (const client of [...(this.perUser.get(userId) ?? [])]) client.end('token-revoked');
+  }
+
+  /** Ends the streams whose user is gone or whose token version moved (cached reads, ≤ 2 s old). */
+  private async revalidate(): Promise<void> {
+    for (const [userId, set] of [...this.perUser]) {
+      const first = set.values().next().value;
+      if (!first) continue;
+      const user = await this.sessions.current(first.tenantId, userId).catch(() => undefined);
+      if (user === undefined) continue; // store unavailable: keep streams, retry next round
+      for (const client of [...set]) if (!user || (user.tokenVersion ?? 0) !== client.tokenVersion) client.end('token-revoked');
+    }
+  }
+
   private dispatch(event: RoleEvent): void {
+    if (event.type === 'user.invalidated') return this.closeUserStreams(event.userId);
     if (event.type === 'drone.invalidated') {
       if (event.deleted) this.online.delete(event.droneId);
       return;
@@ -114,11 +151,23 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
         const feature = toFeature(d, now, this.offlineAfterMs);
         chunk += `event: drone\nid: ${d.droneId}:${d.ts}:${feature.properties.online ? 1 : 0}\ndata: ${JSON.stringify(feature)}\n\n`;
       }
-      if (chunk) client.res.write(chunk);
+      if (chunk) client.write(chunk);
     }
   }
 
   private broadcastComment(text: string): void {
-    for (const set of this.clients.values()) for (const c of set) c.res.write(`: ${text}\n\n`);
+    for (const set of this.clients.values()) for (const c of set) c.write(`: ${text}\n\n`);
   }
+}
+
+function addTo<K>(index: Map<K, Set<StreamClient>>, key: K, client: StreamClient): Set<StreamClient> {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(client);
+  return set;
+}
+
+function removeFrom<K>(index: Map<K, Set<StreamClient>>, key: K, set: Set<StreamClient>, client: StreamClient): void {
+  set.delete(client);
+  if (set.size === 0 && index.get(key) === set) index.delete(key);
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { WORLD } from '../core/index.js';
 import { AllowQueryToken, type UserRequest } from '../identity/auth-user.js';
@@ -34,10 +34,13 @@ export class MapHttpController {
   @ApiQuery({ name: 'bbox', required: false })
   @ApiQuery({ name: 'access_token', required: false, description: 'for EventSource, which cannot send headers' })
   @ApiProduces('text/event-stream')
+  @ApiResponse({ status: 429, description: 'The user already holds STREAM_MAX_PER_USER open streams' })
   open(@Req() req: UserRequest, @Query() query: Record<string, unknown>, @Res() reply: FastifyReply): void {
     onlyParams(query, ['bbox', 'access_token']);
     const box = query.bbox === undefined ? WORLD : parseBBoxParam(query.bbox);
+    // Refused (429) before the response is taken over, so the error leaves in the contract's shape.
+    this.stream.admit(req.user!);
     reply.hijack();
-    this.stream.open(req.user!.tenantId, box, reply.raw);
+    this.stream.open(req.user!, box, reply.raw);
   }
 }

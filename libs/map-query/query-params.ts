@@ -1,4 +1,4 @@
-import { parseBBox, type BBox } from '../core/index.js';
+import { parseBBox, parseIsoWithOffset, type BBox } from '../core/index.js';
 import { badRequest } from '../ops/http-errors.js';
 
 /** `limit` as a whole number within bounds; absent means the default. */
@@ -17,14 +17,14 @@ export function parseBBoxParam(raw: unknown): BBox {
   return result;
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
+/** A query date: strict ISO-8601 with an offset, and a day that exists (400 otherwise). */
 export function parseTime(name: string, raw: unknown): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || !ISO.test(raw) || Number.isNaN(Date.parse(raw))) {
-    throw badRequest(`${name} must be an ISO-8601 date-time, e.g. 2025-01-01T12:00:00Z`);
+  const ms = typeof raw === 'string' ? parseIsoWithOffset(raw) : null;
+  if (ms === null) {
+    throw badRequest(`${name} must be an ISO-8601 date-time with an offset (Z or ±hh:mm) that exists in the calendar, e.g. 2025-01-01T12:00:00Z`);
   }
-  return Date.parse(raw);
+  return ms;
 }
 
 /** Cursor = base64url of [createdAt, id]; opaque to clients. */

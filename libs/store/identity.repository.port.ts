@@ -1,4 +1,4 @@
-import type { DeviceKeyOwner, Drone, Tenant, User } from '../core/index.js';
+import type { DeviceKeyOwner, Drone, Tenant, User, UserRole } from '../core/index.js';
 
 export const IDENTITY_REPOSITORY = Symbol('IdentityRepository');
 
@@ -20,6 +20,17 @@ export interface IdentityRepository {
   createUser(user: User): Promise<void>;
   findUserByEmail(email: string): Promise<User | null>;
   listUsers(tenantId: string): Promise<User[]>;
+  /** The user, only within its tenant (a foreign or deleted id reads as null). */
+  findUserById(tenantId: string, userId: string): Promise<User | null>;
+  /**
+   * Sets the role and increments tokenVersion (absent counts as 0) in one atomic write; returns
+   * the updated user, or null when the user is not in the tenant.
+   */
+  updateUserRole(tenantId: string, userId: string, role: UserRole): Promise<User | null>;
+  /** Removes the user for good (the email becomes free again); false when not in the tenant. */
+  deleteUser(tenantId: string, userId: string): Promise<boolean>;
+  /** How many users of the tenant have the admin role. */
+  countAdmins(tenantId: string): Promise<number>;
 
   /** Creates the drone and its first device key digest together. */
   createDrone(drone: Drone, keyDigest: string): Promise<void>;

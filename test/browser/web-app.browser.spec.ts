@@ -278,6 +278,14 @@ run('web app in headless Chromium against the real backend', () => {
       await page.screenshot({ path: SCREENSHOT_WIDE });
       expect(tp.errors).toEqual([]);
     });
+
+    it('runs under the server\'s Content-Security-Policy with no violation (map, worker, stream, basemap)', async () => {
+      const res = await tp.page.request.get(`${app.url}/`);
+      expect(res.headers()['content-security-policy']).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
+      const worker = await tp.page.evaluate(() => typeof (window as any).__dtPerf.app().map.map.style === 'object');
+      expect(worker).toBe(true);
+      expect(tp.errors.filter((e) => /csp|Content Security Policy/i.test(e))).toEqual([]);
+    });
   });
 
   describe("tenant A's admin registers a drone", () => {

@@ -181,6 +181,52 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect((await identity.listDrones(a, 10)).items).toEqual([]);
       });
 
+      it('finds a user by id only within its tenant', async () => {
+        const a = tenantOf();
+        const u = userOf(a.id, `byid.${newId()}@example.com`);
+        await identity.createUser(u);
+        expect(await identity.findUserById(a.id, u.id)).toEqual(u);
+        expect(await identity.findUserById(newId(), u.id)).toBeNull();
+        expect(await identity.findUserById(a.id, newId())).toBeNull();
+      });
+
+      it('changes a role and bumps the token version atomically, only within the tenant', async () => {
+        const a = tenantOf();
+        const u = { ...userOf(a.id, `role.${newId()}@example.com`), tokenVersion: 0 };
+        const legacy = userOf(a.id, `legacy.${newId()}@example.com`); // no tokenVersion: counts as 0
+        await identity.createUser(u);
+        await identity.createUser(legacy);
+        expect(await identity.updateUserRole(newId(), u.id, 'viewer')).toBeNull();
+        expect(await identity.updateUserRole(a.id, newId(), 'viewer')).toBeNull();
+        expect(await identity.updateUserRole(a.id, u.id, 'viewer')).toEqual({ ...u, role: 'viewer', tokenVersion: 1 });
+        expect(await identity.updateUserRole(a.id, u.id, 'admin')).toEqual({ ...u, role: 'admin', tokenVersion: 2 });
+        expect(await identity.updateUserRole(a.id, legacy.id, 'viewer')).toEqual({ ...legacy, role: 'viewer', tokenVersion: 1 });
+        expect(await identity.findUserById(a.id, u.id)).toEqual({ ...u, role: 'admin', tokenVersion: 2 });
+        expect(await identity.findUserByEmail(u.email)).toEqual({ ...u, role: 'admin', tokenVersion: 2 });
+        expect(await identity.listUsers(a.id)).toEqual(expect.arrayContaining([{ ...legacy, role: 'viewer', tokenVersion: 1 }]));
+      });
+
+      it('counts admins and deletes users for good (the email is free again), only within the tenant', async () => {
+        const a = tenantOf();
+        const email = `del.${newId()}@example.com`;
+        const admin1 = userOf(a.id, email);
+        const admin2 = userOf(a.id, `admin2.${newId()}@example.com`);
+        const viewer = { ...userOf(a.id, `viewer.${newId()}@example.com`), role: 'viewer' as const };
+        for (const u of [admin1, admin2, viewer]) await identity.createUser(u);
+        expect(await identity.countAdmins(a.id)).toBe(2);
+        expect(await identity.countAdmins(newId())).toBe(0);
+        expect(await identity.deleteUser(newId(), admin1.id)).toBe(false);
+        expect(await identity.deleteUser(a.id, admin1.id)).toBe(true);
+        expect(await identity.deleteUser(a.id, admin1.id)).toBe(false);
+        expect(await identity.countAdmins(a.id)).toBe(1);
+        expect(await identity.findUserById(a.id, admin1.id)).toBeNull();
+        expect(await identity.findUserByEmail(email)).toBeNull();
+        expect((await identity.listUsers(a.id)).map((u) => u.id).sort()).toEqual([admin2.id, viewer.id].sort());
+        const again = userOf(a.id, email.toUpperCase());
+        await identity.createUser(again);
+        expect(await identity.findUserByEmail(email)).toEqual(again);
+      });
+
       it('never lets another tenant replace a key or delete a drone', async () => {
         const a = newId();
         const b = newId();
@@ -317,8 +363,13 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
       if (!store.restart) return;
       const tenant = tenantOf('Persisted');
       const user = userOf(tenant.id, `persist.${newId()}@example.com`);
+      const demoted = { ...userOf(tenant.id, `demoted.${newId()}@example.com`), tokenVersion: 0 };
+      const removed = userOf(tenant.id, `removed.${newId()}@example.com`);
       await identity.createTenant(tenant);
       await identity.createUser(user);
+      for (const u of [demoted, removed]) await identity.createUser(u);
+      await identity.updateUserRole(tenant.id, demoted.id, 'viewer');
+      await identity.deleteUser(tenant.id, removed.id);
       const { drone: kept } = await liveDrone(tenant.id, { createdAt: BASE + 1 });
       const rotated = digest();
       await identity.replaceDeviceKey(tenant.id, kept.id, rotated);
@@ -333,6 +384,9 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
 
       expect(await identity.findTenant(tenant.id)).toEqual(tenant);
       expect(await identity.findUserByEmail(user.email.toUpperCase())).toEqual(user);
+      expect(await identity.findUserById(tenant.id, demoted.id)).toEqual({ ...demoted, role: 'viewer', tokenVersion: 1 });
+      expect(await identity.findUserById(tenant.id, removed.id)).toBeNull();
+      expect(await identity.findUserByEmail(removed.email)).toBeNull();
       await expect(identity.createUser(userOf(newId(), user.email))).rejects.toBeInstanceOf(ConflictError);
       expect(await identity.findDeviceKey(rotated)).toEqual({ tenantId: tenant.id, droneId: kept.id });
       expect(await identity.findDeviceKey(goneKey)).toBeNull();

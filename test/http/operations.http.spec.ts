@@ -56,6 +56,14 @@ describe('configuration is validated at start-up', () => {
     ['DEMO', { DEMO: 'maybe' }, /DEMO must be true or false/],
     ['ADMIN_TOKEN', { ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16/],
     ['split roles', { ROLES: 'ingest' }, /REDIS_URL and MONGO_URL must both be set/],
+    ['TRUST_PROXY=true (anyone could pick their address)', { TRUST_PROXY: 'true' }, /TRUST_PROXY must be false, a hop count, or a comma list .* not valid: true/],
+    ['TRUST_PROXY with a bad CIDR', { TRUST_PROXY: '10.0.0.0/33,loopback' }, /not valid: 10\.0\.0\.0\/33/],
+    ['TRUST_PROXY hops', { TRUST_PROXY: '99' }, /TRUST_PROXY as a hop count must be from 0 to 10/],
+    ['STREAM_MAX_PER_USER', { STREAM_MAX_PER_USER: '0' }, /STREAM_MAX_PER_USER must be a whole number from 1/],
+    ['REQUEST_TIMEOUT_SECONDS', { REQUEST_TIMEOUT_SECONDS: 'soon' }, /REQUEST_TIMEOUT_SECONDS must be a whole number/],
+    ['PASSWORD_HASH_CONCURRENCY', { PASSWORD_HASH_CONCURRENCY: '0' }, /PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 2/],
+    ['PASSWORD_HASH_CONCURRENCY above the thread pool', { PASSWORD_HASH_CONCURRENCY: '7', UV_THREADPOOL_SIZE: '8' }, /PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 6/],
+    ['MAP_TILE_URL', { MAP_TILE_URL: 'javascript:alert(1)' }, /MAP_TILE_URL must be an http\(s\) URL template/],
   ];
   it.each(bad)('%s', (_n, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
@@ -69,5 +77,14 @@ describe('configuration is validated at start-up', () => {
     expect(c.mongoUrl).toBeNull();
     expect(c.adminTokenGenerated).toBe(true);
     expect(c.adminToken.length).toBeGreaterThanOrEqual(32);
+    expect(c.trustProxy).toBe(false);
+    expect(c.streamMaxPerUser).toBe(10);
+  });
+  it.each([
+    ['false', false],
+    ['2', 2],
+    ['10.0.0.0/8, 192.168.1.7,loopback,fd00::/8', ['10.0.0.0/8', '192.168.1.7', 'loopback', 'fd00::/8']],
+  ])('TRUST_PROXY=%s is read as %j', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 });

@@ -49,6 +49,8 @@ const CONTRACT_ROUTES: [Role, string, string][] = [
   ['web', 'GET', '/api/v1/me'],
   ['web', 'GET', '/api/v1/users'],
   ['web', 'POST', '/api/v1/users'],
+  ['web', 'PATCH', '/api/v1/users/:id'],
+  ['web', 'DELETE', '/api/v1/users/:id'],
 ];
 const OPERATIONS: [string, string][] = [
   ['GET', '/health/live'],

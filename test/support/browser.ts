@@ -61,7 +61,7 @@ export function launchChromium(): Promise<Browser> {
 export interface TestPage {
   context: BrowserContext;
   page: Page;
-  /** Uncaught page errors and console errors (expected HTTP refusals filtered out). */
+  /** Uncaught page errors, console errors (expected HTTP refusals filtered out) and CSP violations. */
   errors: string[];
 }
 
@@ -75,6 +75,11 @@ export async function openApp(browser: Browser, baseUrl: string): Promise<TestPa
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 40[13]/.test(m.text())) errors.push(`console: ${m.text()}`);
   });
+  // Content-Security-Policy violations (the server's CSP must fit the app, MapLibre included).
+  await page.exposeFunction('__dtCspViolation', (v: string) => errors.push(`csp violation: ${v}`));
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e: any) => (window as any).__dtCspViolation(`${e.violatedDirective} blocked ${e.blockedURI}`)),
+  );
   await page.goto(`${baseUrl}/`);
   return { context, page, errors };
 }

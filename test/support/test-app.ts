@@ -15,7 +15,7 @@ export interface TestApp {
 }
 
 /** The real Nest app on a free port with a fresh data dir; env overrides pick adapters. */
-export async function startTestApp(env: Record<string, string> = {}, keepDataDir?: string): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, keepDataDir?: string, logger = new JsonLogger('error')): Promise<TestApp> {
   const dataDir = keepDataDir ?? mkdtempSync(join(tmpdir(), 'dt-app-'));
   const config = loadConfig({
     ADMIN_TOKEN,
@@ -26,7 +26,7 @@ export async function startTestApp(env: Record<string, string> = {}, keepDataDir
     HOST: '127.0.0.1',
     ...env,
   });
-  const handle = await createApp(config, new JsonLogger('error'));
+  const handle = await createApp(config, logger);
   await handle.app.listen(0, '127.0.0.1');
   const { port } = handle.app.getHttpServer().address() as { port: number };
   return {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConflictError, type DeviceKeyOwner, type Drone, type Tenant, type User } from '../../core/index.js';
+import { ConflictError, type DeviceKeyOwner, type Drone, type Tenant, type User, type UserRole } from '../../core/index.js';
 import type { DronePage, IdentityRepository } from '../identity.repository.port.js';
 import { LogWriter, openLog } from './embedded-log.js';
 import { emailKey } from './email.js';
@@ -10,6 +10,8 @@ import { consoleStoreLogger, type StoreLogger } from './store-logger.js';
 type IdentityRecord =
   | { t: 'tenant'; v: Tenant }
   | { t: 'user'; v: User }
+  | { t: 'user-role'; id: string; role: UserRole; tokenVersion: number }
+  | { t: 'user-del'; id: string }
   | { t: 'drone'; v: Drone; key: string | null }
   | { t: 'key'; id: string; key: string }
   | { t: 'del'; id: string; at: number };
@@ -81,6 +83,33 @@ export class EmbeddedIdentityRepository implements IdentityRepository {
     this.writer.check();
     const users = (this.usersByTenant.get(tenantId) ?? []).map((u) => ({ ...u }));
     return users.sort((a, b) => a.createdAt - b.createdAt || compareStrings(a.id, b.id));
+  }
+
+  async findUserById(tenantId: string, userId: string): Promise<User | null> {
+    this.writer.check();
+    const u = this.users.get(userId);
+    return u && u.tenantId === tenantId ? { ...u } : null;
+  }
+
+  async updateUserRole(tenantId: string, userId: string, role: UserRole): Promise<User | null> {
+    this.writer.check();
+    const u = this.users.get(userId);
+    if (!u || u.tenantId !== tenantId) return null;
+    await this.write({ t: 'user-role', id: userId, role, tokenVersion: (u.tokenVersion ?? 0) + 1 });
+    return { ...this.users.get(userId)! };
+  }
+
+  async deleteUser(tenantId: string, userId: string): Promise<boolean> {
+    this.writer.check();
+    const u = this.users.get(userId);
+    if (!u || u.tenantId !== tenantId) return false;
+    await this.write({ t: 'user-del', id: userId });
+    return true;
+  }
+
+  async countAdmins(tenantId: string): Promise<number> {
+    this.writer.check();
+    return (this.usersByTenant.get(tenantId) ?? []).filter((u) => u.role === 'admin').length;
   }
 
   async createDrone(drone: Drone, keyDigest: string): Promise<void> {
@@ -180,6 +209,16 @@ export class EmbeddedIdentityRepository implements IdentityRepository {
         this.usersByTenant.set(r.v.tenantId, list);
         return;
       }
+      case 'user-role': {
+        const u = this.users.get(r.id);
+        if (u) this.replaceUser(u, { ...u, role: r.role, tokenVersion: r.tokenVersion });
+        return;
+      }
+      case 'user-del': {
+        const u = this.users.get(r.id);
+        if (u) this.replaceUser(u, null);
+        return;
+      }
       case 'drone': {
         this.drones.set(r.v.id, { drone: r.v, key: r.key });
         if (r.key !== null) this.keys.set(r.key, { tenantId: r.v.tenantId, droneId: r.v.id });
@@ -210,6 +249,21 @@ export class EmbeddedIdentityRepository implements IdentityRepository {
         return;
       }
     }
+  }
+
+  /** Swaps a user record in every index (null removes it). */
+  private replaceUser(old: User, next: User | null): void {
+    const list = (this.usersByTenant.get(old.tenantId) ?? []).filter((u) => u.id !== old.id);
+    if (next) {
+      this.users.set(next.id, next);
+      this.usersByEmail.set(emailKey(next.email), next);
+      list.push(next);
+    } else {
+      this.users.delete(old.id);
+      this.usersByEmail.delete(emailKey(old.email));
+    }
+    if (list.length > 0) this.usersByTenant.set(old.tenantId, list);
+    else this.usersByTenant.delete(old.tenantId);
   }
 
   private snapshot(): IdentityRecord[] {

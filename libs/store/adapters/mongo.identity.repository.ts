@@ -25,6 +25,7 @@ interface UserDoc {
   role: UserRole;
   passwordHash: string;
   createdAt: number;
+  tokenVersion?: number;
 }
 
 interface DroneDoc {
@@ -113,6 +114,7 @@ export class MongoIdentityRepository implements IdentityRepository {
         role: user.role,
         passwordHash: user.passwordHash,
         createdAt: user.createdAt,
+        ...(user.tokenVersion !== undefined && { tokenVersion: user.tokenVersion }),
       };
       await this.users.insertOne(doc).catch(conflictOnDuplicate('a user with this email already exists'));
     });
@@ -130,6 +132,36 @@ export class MongoIdentityRepository implements IdentityRepository {
       const docs = await this.users.find({ tenantId }).sort({ createdAt: 1, _id: 1 }).toArray();
       return docs.map(toUser);
     });
+  }
+
+  findUserById(tenantId: string, userId: string): Promise<User | null> {
+    return this.guard.run('findUserById', async () => {
+      const doc = await this.users.findOne({ _id: userId, tenantId });
+      return doc ? toUser(doc) : null;
+    });
+  }
+
+  /** One atomic update: the role and the token version move together. */
+  updateUserRole(tenantId: string, userId: string, role: UserRole): Promise<User | null> {
+    return this.guard.run('updateUserRole', async () => {
+      const doc = await this.users.findOneAndUpdate(
+        { _id: userId, tenantId },
+        { $set: { role }, $inc: { tokenVersion: 1 } },
+        { returnDocument: 'after' },
+      );
+      return doc ? toUser(doc) : null;
+    });
+  }
+
+  deleteUser(tenantId: string, userId: string): Promise<boolean> {
+    return this.guard.run('deleteUser', async () => {
+      const result = await this.users.deleteOne({ _id: userId, tenantId });
+      return result.deletedCount === 1;
+    });
+  }
+
+  countAdmins(tenantId: string): Promise<number> {
+    return this.guard.run('countAdmins', () => this.users.countDocuments({ tenantId, role: 'admin' }));
   }
 
   /** The drone first, then its key: a crash in between leaves a drone whose key nobody was given. */
@@ -268,7 +300,15 @@ function conflictOnDuplicate(message: string): (err: unknown) => never {
 }
 
 function toUser(d: UserDoc): User {
-  return { id: d._id, tenantId: d.tenantId, email: d.email, role: d.role, passwordHash: d.passwordHash, createdAt: d.createdAt };
+  return {
+    id: d._id,
+    tenantId: d.tenantId,
+    email: d.email,
+    role: d.role,
+    passwordHash: d.passwordHash,
+    createdAt: d.createdAt,
+    ...(d.tokenVersion !== undefined && { tokenVersion: d.tokenVersion }),
+  };
 }
 
 function toDrone(d: DroneDoc): Drone {

@@ -1,0 +1,20 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorBody } from '../ops/http-errors.js';
+import { PasswordHasher, passwordChecksBusy } from './password-hasher.js';
+
+const LOGIN_PATH = '/api/v1/auth/login';
+
+/**
+ * During a login flood, refuses logins before any parsing, routing or validation while the
+ * password gate is full: the refusal costs almost nothing, so the flood cannot take the event
+ * loop from ingest and the other routes either. (Logins that get in are refused by the gate too.)
+ */
+export function shedLoginsWhenBusy(app: NestFastifyApplication): void {
+  const hasher = app.get(PasswordHasher);
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.method !== 'POST' || !hasher.saturated || req.url.split('?')[0] !== LOGIN_PATH) return;
+    const busy = passwordChecksBusy();
+    await reply.status(503).headers(busy.headers).send(errorBody(503, busy.messages));
+  });
+}
