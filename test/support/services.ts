@@ -153,8 +153,9 @@ export async function startSecantus(): Promise<RunningServer | null> {
 
 /** Says loudly why a suite is skipped, or fails when CI requires the services. */
 export function reportMissing(what: string): void {
-  const msg = `\n*** ${what} is not available: its adapter suites are SKIPPED. ` +
-    'Run scripts/install-test-services.sh, or set DRONETRACK_REQUIRE_SERVICES=1 to make this fatal. ***\n';
-  if (servicesRequired) throw new Error(msg);
-  console.warn(msg);
+  if (servicesRequired) {
+    throw new Error(`\n*** ${what} is not available, and DRONETRACK_REQUIRE_SERVICES=1 requires it. Run scripts/install-test-services.sh. ***\n`);
+  }
+  console.warn(`\n*** ${what} is not available: its adapter suites are SKIPPED. ` +
+    'Run scripts/install-test-services.sh, or set DRONETRACK_REQUIRE_SERVICES=1 to make this fatal. ***\n');
 }
