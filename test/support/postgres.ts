@@ -16,6 +16,8 @@ export interface PostgresCluster {
   /** postgres://… URL of the `postgres` database, superuser `postgres`, no password (trust on loopback). */
   url: string;
   stop(): void;
+  /** The same as stop() as a shell command, for a watchdog that outlives this process. */
+  shutdownScript: string;
 }
 
 /** PG_BIN, else the newest /usr/lib/postgresql/<major>/bin (Debian's layout), else null. */
@@ -54,13 +56,14 @@ export function startPostgres(binDir: string, port: number): PostgresCluster {
     const [uid, gid] = ['-u', '-g'].map((f) => Number(execFileSync('id', [f, 'postgres'], { encoding: 'utf8' }).trim()));
     chownSync(dir, uid, gid);
   }
+  const [stopCmd, stopArgs] = pgCommand(join(binDir, 'pg_ctl'), ['stop', '-D', data, '-m', 'immediate', '-w']);
   const cluster: PostgresCluster = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    shutdownScript: `cd / && ${[stopCmd, ...stopArgs].map((a) => `'${a}'`).join(' ')} >/dev/null 2>&1; rm -rf '${dir}'`,
     stop: () => {
       if (!open.delete(cluster)) return;
       // immediate: nothing to keep, and a fast stop keeps teardown short.
-      const [cmd, argv] = pgCommand(join(binDir, 'pg_ctl'), ['stop', '-D', data, '-m', 'immediate', '-w']);
-      spawnSync(cmd, argv, { stdio: 'ignore', cwd: tmpdir() });
+      spawnSync(stopCmd, stopArgs, { stdio: 'ignore', cwd: tmpdir() });
       rmSync(dir, { recursive: true, force: true });
     },
   };

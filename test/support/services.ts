@@ -64,8 +64,26 @@ export async function waitForPort(port: number, child: ChildProcess, name: strin
   throw new Error(`${name} did not listen on port ${port} within ${timeoutMs} ms`);
 }
 
-function stopper(child: ChildProcess, dir: string, after?: () => void): () => Promise<void> {
+/**
+ * If Jest dies without running global teardown (SIGKILL, a crash), a detached watchdog stops what
+ * global setup started: once this process is gone it SIGTERMs the server (only while that pid is
+ * still running `bin`) and runs `cleanup` (shell commands), so no server outlives the run.
+ */
+function watchdog(child: ChildProcess, bin: string, cleanup: string[]): ChildProcess {
+  const pid = child.pid ?? 0;
+  const script = [
+    `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done`,
+    `case "$(tr '\\0' ' ' < /proc/${pid}/cmdline 2>/dev/null)" in *'${bin}'*) kill -TERM ${pid}; sleep 3 ;; esac`,
+    ...cleanup,
+  ].join('\n');
+  const dog = spawn('bash', ['-c', script], { detached: true, stdio: 'ignore' });
+  dog.unref();
+  return dog;
+}
+
+function stopper(child: ChildProcess, dir: string, after?: () => void, dog?: ChildProcess): () => Promise<void> {
   return async () => {
+    dog?.kill('SIGKILL');
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -92,7 +110,8 @@ export async function startRedis(): Promise<RunningServer | null> {
     { stdio: 'ignore' },
   );
   await waitForPort(port, child, 'redis-server');
-  return { url: `redis://127.0.0.1:${port}`, stop: stopper(child, dir) };
+  const dog = watchdog(child, bin, [`rm -rf '${dir}'`]);
+  return { url: `redis://127.0.0.1:${port}`, stop: stopper(child, dir, undefined, dog) };
 }
 
 /**
@@ -122,7 +141,8 @@ export async function startFerretDb(): Promise<RunningServer | null> {
     await stopper(child, dir, () => pg.stop())();
     throw new Error(`${(e as Error).message}\n${tail}`);
   }
-  return { url: `mongodb://127.0.0.1:${port}/`, stop: stopper(child, dir, () => pg.stop()) };
+  const dog = watchdog(child, bin, [`rm -rf '${dir}'`, pg.shutdownScript]);
+  return { url: `mongodb://127.0.0.1:${port}/`, stop: stopper(child, dir, () => pg.stop(), dog) };
 }
 
 /**
@@ -148,7 +168,8 @@ export async function startSecantus(): Promise<RunningServer | null> {
     await stopper(child, dir)();
     throw new Error(`${(e as Error).message}\n${tail}`);
   }
-  return { url: `mongodb://127.0.0.1:${port}/`, stop: stopper(child, dir) };
+  const dog = watchdog(child, bin, [`rm -rf '${dir}'`]);
+  return { url: `mongodb://127.0.0.1:${port}/`, stop: stopper(child, dir, undefined, dog) };
 }
 
 /** Says loudly why a suite is skipped, or fails when CI requires the services. */
