@@ -1,8 +1,9 @@
 /**
  * Starts the real servers the adapter suites need on free loopback ports: redis-server, and two
  * independent MongoDB-wire servers, FerretDB on PostgreSQL and SecantusDB (WiredTiger), so the
- * MongoDB adapters are proven against both (see mongo-servers.ts). A missing binary is reported loudly and the dependent suites skip, unless
- * DRONETRACK_REQUIRE_SERVICES=1 (set by .ci/run), which turns it into a failure.
+ * MongoDB adapters are proven against both (see mongo-servers.ts). A missing binary is reported
+ * loudly and the dependent suites skip, unless DRONETRACK_REQUIRE_SERVICES=1 (set by test:ci),
+ * which turns it into a failure.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
