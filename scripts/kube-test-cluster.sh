@@ -18,8 +18,11 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 MOD="$here/../tools/kube"
 CACHE="${DRONETRACK_CACHE:-$HOME/.cache/dronetrack}"
-KUBE_VERSION="$(sed -n 's#^[[:space:]]*k8s.io/kubernetes \(v[0-9.]*\).*#\1#p' "$MOD/go.mod" | head -1)"
-ETCD_VERSION="$(sed -n 's#^[[:space:]]*go.etcd.io/etcd/server/v3 \(v[0-9.]*\).*#\1#p' "$MOD/go.mod" | head -1)"
+# No `| head`/`| grep -q` anywhere in here: under pipefail, the SIGPIPE a writer gets once the
+# reader has exited early fails the pipeline (exit 141) whenever the writer is slower: a race.
+# sed quits at the first match itself instead.
+KUBE_VERSION="$(sed -n 's#^[[:space:]]*k8s.io/kubernetes \(v[0-9.]*\).*#\1#p;T;q' "$MOD/go.mod")"
+ETCD_VERSION="$(sed -n 's#^[[:space:]]*go.etcd.io/etcd/server/v3 \(v[0-9.]*\).*#\1#p;T;q' "$MOD/go.mod")"
 [ -n "$KUBE_VERSION" ] && [ -n "$ETCD_VERSION" ] || { echo "kube-test-cluster: cannot read the pinned versions from $MOD/go.mod" >&2; exit 2; }
 BIN="$CACHE/kube/$KUBE_VERSION/bin"
 BINARIES=(etcd kube-apiserver kubectl)
@@ -44,6 +47,7 @@ cmd_check() {
 cmd_build() {
   if is_current; then log "kubernetes $KUBE_VERSION, etcd $ETCD_VERSION already built in $BIN"; return 0; fi
   command -v go >/dev/null || die "Go is required to build the control plane"
+  source "$here/lib/go-env.sh"
   local minor="${KUBE_VERSION#v1.}"; minor="${minor%%.*}"
   local x="-X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1"
   x+=" -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
@@ -60,7 +64,8 @@ cmd_build() {
   pin_key > "$tmp/.pin"
   rm -rf "$BIN"; mv "$tmp" "$BIN"; trap - EXIT
   log "built in $((SECONDS - start)) s:"
-  "$BIN/kube-apiserver" --version >&2; "$BIN/kubectl" version --client >&2; "$BIN/etcd" --version | head -1 >&2
+  "$BIN/kube-apiserver" --version >&2; "$BIN/kubectl" version --client >&2
+  local etcd_version; etcd_version="$("$BIN/etcd" --version)"; echo "${etcd_version%%$'\n'*}" >&2
 }
 
 # --- a running control plane ---------------------------------------------------------------------
@@ -85,7 +90,9 @@ live_pid() {
   local f="$DIR/$1.pid" pid
   [ -f "$f" ] || return 1
   pid="$(cat "$f")"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "$BIN/$2" || return 1
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  local cmdline; cmdline="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmdline" == *"$BIN/$2"* ]] || return 1
   echo "$pid"
 }
 
@@ -158,7 +165,7 @@ cmd_start() {
   echo $! > "$DIR/etcd.pid"
   local i ok=""
   for i in $(seq 1 200); do
-    if curl -fsS "http://127.0.0.1:$etcd_port/health" 2>/dev/null | grep -q '"health":"true"'; then ok=1; break; fi
+    if [[ "$(curl -fsS "http://127.0.0.1:$etcd_port/health" 2>/dev/null)" == *'"health":"true"'* ]]; then ok=1; break; fi
     # kill -0, not live_pid: right after the fork the child may not have exec'd etcd yet.
     kill -0 "$(cat "$DIR/etcd.pid")" 2>/dev/null || break
     sleep 0.1

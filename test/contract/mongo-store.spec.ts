@@ -2,16 +2,19 @@ import { MongoClient } from 'mongodb';
 import { newId, UnavailableError } from '../../libs/core/index.js';
 import { connectMongoStore, databaseNameFromUrl, type MongoStore } from '../../libs/store/index.js';
 import { freePort } from '../support/services.js';
-import { describeWith, mongoDatabaseUrl, testMongoUrl, uniqueName } from '../support/real-servers.js';
+import { describeEachMongoServer } from '../support/mongo-servers.js';
+import { mongoDatabaseUrl, uniqueName } from '../support/real-servers.js';
 import { stateOf, storeContract, type StoreUnderTest } from './store.contract.js';
 
-const dbName = uniqueName('store');
-const url = testMongoUrl ? mongoDatabaseUrl(testMongoUrl, dbName) : '';
 /** Driver details go here instead of the console. */
 const logged: string[] = [];
 const logger = { error: (message: string, fields?: Record<string, unknown>) => void logged.push(`${message} ${JSON.stringify(fields)}`) };
 
-describeWith(testMongoUrl)('Mongo store on FerretDB', () => {
+// Once per MongoDB-wire server (FerretDB on PostgreSQL, SecantusDB on WiredTiger): the adapters
+// may rely only on what both, and MongoDB itself, do.
+describeEachMongoServer('Mongo store', (server) => {
+  const dbName = uniqueName('store');
+  const url = mongoDatabaseUrl(server.url, dbName);
   afterAll(async () => {
     // DEBUG_STORE=1 shows what the adapters logged (driver details).
     if (process.env.DEBUG_STORE) console.log(logged.join('\n'));

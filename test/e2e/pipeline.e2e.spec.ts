@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeWith, mongoDatabaseUrl, testMongoUrl, testRedisUrl, uniqueName } from '../support/real-servers.js';
+import { describeEachMongoServer } from '../support/mongo-servers.js';
+import { mongoDatabaseUrl, testRedisUrl, uniqueName } from '../support/real-servers.js';
 import { Api, makeTenant, point, readSse, startTestApp, waitFor } from '../support/test-app.js';
 
 /**
@@ -72,13 +73,13 @@ describe('end to end on the embedded defaults (no Redis, no MongoDB)', () => {
   it('runs the whole flow and survives a restart', () => wholeFlow({}), 60_000);
 });
 
-describeWith(testRedisUrl && testMongoUrl)('end to end on Redis (Bull, cache, events) + MongoDB (FerretDB)', () => {
+describeEachMongoServer('end to end on Redis (Bull, cache, events) + MongoDB', (server) => {
   it('runs the whole flow and survives a restart', async () => {
     const prefix = uniqueName('e2e');
     await wholeFlow({
       REDIS_URL: testRedisUrl!,
       REDIS_KEY_PREFIX: prefix,
-      MONGO_URL: mongoDatabaseUrl(testMongoUrl!, prefix),
+      MONGO_URL: mongoDatabaseUrl(server.url, prefix),
     });
   }, 90_000);
-});
+}, { requires: [testRedisUrl] });

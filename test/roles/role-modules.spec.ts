@@ -13,12 +13,13 @@ import { TelemetryProcessor } from '../../libs/processing/telemetry.processor.js
 import { TELEMETRY_QUEUE } from '../../libs/queue/index.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY } from '../../libs/store/index.js';
 import { closeAdapters, openAdapters } from '../../src/adapters.js';
-import { describeWith, mongoDatabaseUrl, testMongoUrl, testRedisUrl, uniqueName } from '../support/real-servers.js';
+import { describeEachMongoServer } from '../support/mongo-servers.js';
+import { mongoDatabaseUrl, testRedisUrl, uniqueName } from '../support/real-servers.js';
 import { ADMIN_TOKEN, Api, makeTenant, point, startTestApp, waitFor, type TestApp } from '../support/test-app.js';
 import { droneEvent, SseStream } from './support/sse.js';
 
 /**
- * Each role's module tree, in-process on the real Redis + FerretDB: which HTTP routes a role
+ * Each role's module tree, in-process on the real Redis + each MongoDB-wire test server: which HTTP routes a role
  * serves (and that every other route is a 404), which providers exist, which adapters are opened,
  * and what /health/ready checks. The three roles share one prefix and database, so the
  * processor is also shown to consume what ingest queued, and web to read what it stored.
@@ -79,11 +80,11 @@ function routesOf(app: TestApp): string[] {
 /** Web routes beyond the contract: the built web app's files and Swagger UI's assets. */
 const WEB_ASSET = /^GET \/(index\.html|assets\/.+|api\/docs\/.*|api\/docs-yaml)$/;
 
-describeWith(testRedisUrl && testMongoUrl)('role module trees (in-process, Redis + FerretDB)', () => {
+describeEachMongoServer('role module trees (in-process, Redis + MongoDB)', (server) => {
   const prefix = uniqueName('roles');
   const env = {
     REDIS_URL: testRedisUrl!,
-    MONGO_URL: mongoDatabaseUrl(testMongoUrl!, prefix),
+    MONGO_URL: mongoDatabaseUrl(server.url, prefix),
     REDIS_KEY_PREFIX: prefix,
     JWT_SECRET,
   };
@@ -101,7 +102,7 @@ describeWith(testRedisUrl && testMongoUrl)('role module trees (in-process, Redis
     if (failed) throw (failed as PromiseRejectedResult).reason;
   }, 60_000);
   afterAll(async () => {
-    // A processor finishes its running jobs before it closes; on a loaded machine (FerretDB scans) that can take a while.
+    // A processor finishes its running jobs before it closes; on a loaded machine that can take a while.
     await Promise.allSettled(Object.values(apps).map((a) => a.close()));
   }, 90_000);
 
@@ -237,4 +238,4 @@ describeWith(testRedisUrl && testMongoUrl)('role module trees (in-process, Redis
       stream.close();
     }
   }, 30_000);
-});
+}, { requires: [testRedisUrl] });

@@ -1,13 +1,14 @@
 import type { BullTelemetryQueue } from '../../libs/queue/adapters/bull-telemetry-queue.js';
 import { ensureBuild, killAllProcesses, spawnApp, type AppProcess } from '../support/processes.js';
-import { describeWith, mongoDatabaseUrl, testMongoUrl, testRedisUrl, uniqueName } from '../support/real-servers.js';
+import { describeEachMongoServer } from '../support/mongo-servers.js';
+import { mongoDatabaseUrl, testRedisUrl, uniqueName } from '../support/real-servers.js';
 import { freePort } from '../support/services.js';
 import { ADMIN_TOKEN, Api, makeTenant, point, type TenantFixture } from '../support/test-app.js';
 import { drained, inspectQueue, jobCounts, lockHolders, sleep, storedPoints, TelemetryStream } from './support/cluster.js';
 import { droneEvent, SseStream } from './support/sse.js';
 
 /**
- * Split roles as separate OS processes from the build, sharing only Redis and FerretDB:
+ * Split roles as separate OS processes from the build, sharing only Redis and a MongoDB-wire server (each test server in turn):
  * ingest ×1, processor ×1, web ×2. Role events reach every replica (SSE on each web replica,
  * cache invalidation across replicas and roles), and a processor stopped with SIGTERM under load
  * finishes what it took, exits 0 in time, and loses nothing that ingest acknowledged.
@@ -16,11 +17,11 @@ import { droneEvent, SseStream } from './support/sse.js';
 const JWT_SECRET = 'roles-test-jwt-secret-0123456789-abcdef';
 const SHUTDOWN_GRACE_SECONDS = 10;
 
-describeWith(testRedisUrl && testMongoUrl)('split roles as separate processes (Redis + FerretDB)', () => {
+describeEachMongoServer('split roles as separate processes (Redis + MongoDB)', (server) => {
   const prefix = uniqueName('split');
   const common = {
     REDIS_URL: testRedisUrl!,
-    MONGO_URL: mongoDatabaseUrl(testMongoUrl!, prefix),
+    MONGO_URL: mongoDatabaseUrl(server.url, prefix),
     REDIS_KEY_PREFIX: prefix,
     JWT_SECRET,
     ADMIN_TOKEN,
@@ -166,4 +167,4 @@ describeWith(testRedisUrl && testMongoUrl)('split roles as separate processes (R
       }
     }, 120_000);
   });
-});
+}, { requires: [testRedisUrl] });

@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { mongoTestServers } from './mongo-servers.js';
 
 /** URLs of the servers global-setup started; null when they are missing (the suite then skips). */
 export const testRedisUrl: string | null = process.env.TEST_REDIS_URL ?? null;
-export const testMongoUrl: string | null = process.env.TEST_MONGO_URL ?? null;
+/**
+ * The first MongoDB-wire test server. Suites that test MongoDB behaviour should run on every
+ * server instead: describeEachMongoServer (mongo-servers.ts).
+ */
+export const testMongoUrl: string | null = mongoTestServers[0]?.url ?? null;
 
 /** `describe` that runs only when the server is there; the skip was already reported loudly. */
 export function describeWith(url: string | null): jest.Describe {
