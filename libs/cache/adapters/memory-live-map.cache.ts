@@ -20,12 +20,14 @@ export class MemoryLiveMapCache implements LiveMapCache {
   private writes = 0;
   private warm = false;
 
-  async putDrones(drones: LiveDrone[]): Promise<void> {
+  async putDrones(drones: LiveDrone[]): Promise<LiveDrone[]> {
+    const moved: LiveDrone[] = [];
     for (const d of drones) {
       let index = this.tenants.get(d.tenantId);
       if (!index) this.tenants.set(d.tenantId, (index = new TenantGeoIndex()));
-      index.put({ ...d });
+      if (index.put({ ...d })) moved.push(d);
     }
+    return moved;
   }
 
   async removeDrone(tenantId: string, droneId: string): Promise<void> {

@@ -8,12 +8,14 @@ import { adapterRedis } from '../../config/redis-client.js';
  * Applies a batch of one tenant's drone states atomically; a state older than the stored one is skipped.
  * KEYS: geo set, JSON hash, ts hash, side set (drones GEO cannot hold: near the poles).
  * ARGV: per drone `id, ts, inGeo ('1'|'0'), lon, lat, json`.
+ * Returns the 1-based argument positions (of `id`) whose state moved forward (new or strictly newer).
  */
 const PUT_LUA = `
-local applied = 0
+local moved = {}
 for i = 1, #ARGV, 6 do
   local id = ARGV[i]
   local stored = redis.call('HGET', KEYS[3], id)
+  if (not stored) or tonumber(stored) < tonumber(ARGV[i + 1]) then moved[#moved + 1] = i end
   if (not stored) or tonumber(stored) <= tonumber(ARGV[i + 1]) then
     if ARGV[i + 2] == '1' then
       redis.call('GEOADD', KEYS[1], ARGV[i + 3], ARGV[i + 4], id)
@@ -24,10 +26,9 @@ for i = 1, #ARGV, 6 do
     end
     redis.call('HSET', KEYS[2], id, ARGV[i + 5])
     redis.call('HSET', KEYS[3], id, ARGV[i + 1])
-    applied = applied + 1
   end
 end
-return applied
+return moved
 `;
 
 /**
@@ -64,7 +65,7 @@ const PUT_CHUNK = 500;
 const SCAN_COUNT = 1000;
 
 interface ScriptedRedis extends Redis {
-  dtLiveMapPut(geo: string, json: string, ts: string, side: string, ...args: (string | number)[]): Promise<number>;
+  dtLiveMapPut(geo: string, json: string, ts: string, side: string, ...args: (string | number)[]): Promise<number[]>;
   dtLiveMapSearch(geo: string, json: string, side: string, ...args: (string | number)[]): Promise<[number, (string | null)[]]>;
 }
 
@@ -96,8 +97,8 @@ export class RedisLiveMapCache implements LiveMapCache {
     this.redis = client as ScriptedRedis;
   }
 
-  async putDrones(drones: LiveDrone[]): Promise<void> {
-    if (drones.length === 0) return;
+  async putDrones(drones: LiveDrone[]): Promise<LiveDrone[]> {
+    if (drones.length === 0) return [];
     const byTenant = new Map<string, LiveDrone[]>();
     for (const d of drones) {
       const list = byTenant.get(d.tenantId);
@@ -106,17 +107,25 @@ export class RedisLiveMapCache implements LiveMapCache {
     }
     // One pipeline for the whole batch: a single round trip whatever the number of tenants.
     const pipe = this.redis.pipeline() as unknown as ScriptedRedis;
+    const chunks: LiveDrone[][] = [];
     for (const [tenantId, list] of byTenant) {
       const k = this.tenantKeys(tenantId);
       for (let i = 0; i < list.length; i += PUT_CHUNK) {
+        const chunk = list.slice(i, i + PUT_CHUNK);
         const args: (string | number)[] = [];
-        for (const d of list.slice(i, i + PUT_CHUNK)) {
+        for (const d of chunk) {
           args.push(d.droneId, d.ts, isGeoIndexable(d.lon, d.lat) ? '1' : '0', d.lon, d.lat, JSON.stringify(d));
         }
+        chunks.push(chunk);
         void pipe.dtLiveMapPut(k.geo, k.json, k.ts, k.side, ...args);
       }
     }
-    await this.exec(pipe);
+    const results = await this.exec(pipe);
+    const moved: LiveDrone[] = [];
+    results.forEach(([, positions], c) => {
+      for (const pos of positions as number[]) moved.push(chunks[c][(pos - 1) / 6]);
+    });
+    return moved;
   }
 
   async removeDrone(tenantId: string, droneId: string): Promise<void> {
@@ -227,10 +236,11 @@ export class RedisLiveMapCache implements LiveMapCache {
   }
 
   /** Runs a pipeline or transaction and fails if any command in it failed. */
-  private async exec(batch: { exec(): Promise<[Error | null, unknown][] | null> }): Promise<void> {
-    const results = await this.call(() => batch.exec());
-    const failed = results?.find(([err]) => err);
+  private async exec(batch: { exec(): Promise<[Error | null, unknown][] | null> }): Promise<[Error | null, unknown][]> {
+    const results = (await this.call(() => batch.exec())) ?? [];
+    const failed = results.find(([err]) => err);
     if (failed) throw unavailable(failed[0]);
+    return results;
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {

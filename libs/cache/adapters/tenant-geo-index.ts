@@ -37,16 +37,20 @@ export class TenantGeoIndex {
     return this.byId.get(droneId)?.drone;
   }
 
-  /** Keeps the newest state; equal timestamps replace (a re-put may carry a new name). */
-  put(drone: LiveDrone): void {
+  /**
+   * Keeps the newest state; equal timestamps replace (a re-put may carry a new name).
+   * Returns whether the state moved forward (new drone or strictly newer).
+   */
+  put(drone: LiveDrone): boolean {
     const entry = this.byId.get(drone.droneId);
     if (!entry) {
       const created = { minX: drone.lon, minY: drone.lat, maxX: drone.lon, maxY: drone.lat, drone };
       this.byId.set(drone.droneId, created);
       this.tree.insert(created);
-      return;
+      return true;
     }
-    if (entry.drone.ts > drone.ts) return;
+    if (entry.drone.ts > drone.ts) return false;
+    const forward = entry.drone.ts < drone.ts;
     if (entry.minX !== drone.lon || entry.minY !== drone.lat) {
       // rbush removes by reference, found through the entry's old rectangle.
       this.tree.remove(entry);
@@ -55,6 +59,7 @@ export class TenantGeoIndex {
       this.tree.insert(entry);
     }
     entry.drone = drone;
+    return forward;
   }
 
   remove(droneId: string): void {
