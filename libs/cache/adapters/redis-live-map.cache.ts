@@ -59,6 +59,24 @@ end
 return { fromGeo, out }
 `;
 
+/**
+ * HSCAN pages of one tenant's drone JSON, in one round trip, until at least ARGV[2] values were
+ * collected or the scan ended. KEYS: JSON hash. ARGV: cursor, want, page size.
+ * Returns { next cursor ('0' when done), values } (a value may repeat: HSCAN's guarantee).
+ */
+const SCAN_LUA = `
+local cursor = ARGV[1]
+local want = tonumber(ARGV[2])
+local out = {}
+repeat
+  local page = redis.call('HSCAN', KEYS[1], cursor, 'COUNT', ARGV[3])
+  cursor = page[1]
+  local flat = page[2]
+  for i = 2, #flat, 2 do out[#out + 1] = flat[i] end
+until cursor == '0' or #out >= want
+return { cursor, out }
+`;
+
 /** Drones per EVALSHA: keeps each script call short so Redis stays responsive. */
 const PUT_CHUNK = 500;
 /** HSCAN page size for boxes too large for GEOSEARCH. */
@@ -67,6 +85,7 @@ const SCAN_COUNT = 1000;
 interface ScriptedRedis extends Redis {
   dtLiveMapPut(geo: string, json: string, ts: string, side: string, ...args: (string | number)[]): Promise<number[]>;
   dtLiveMapSearch(geo: string, json: string, side: string, ...args: (string | number)[]): Promise<[number, (string | null)[]]>;
+  dtLiveMapScan(json: string, cursor: string, want: number, pageSize: number): Promise<[string, string[]]>;
 }
 
 interface TenantKeys {
@@ -94,6 +113,7 @@ export class RedisLiveMapCache implements LiveMapCache {
     this.ownsConnection = owned;
     client.defineCommand('dtLiveMapPut', { numberOfKeys: 4, lua: PUT_LUA });
     client.defineCommand('dtLiveMapSearch', { numberOfKeys: 3, lua: SEARCH_LUA });
+    client.defineCommand('dtLiveMapScan', { numberOfKeys: 1, lua: SCAN_LUA });
     this.redis = client as ScriptedRedis;
   }
 
@@ -206,15 +226,19 @@ export class RedisLiveMapCache implements LiveMapCache {
     }
   }
 
-  /** For boxes GEOSEARCH cannot describe: walk the tenant's hash until `want` drones matched. */
+  /**
+   * For boxes GEOSEARCH cannot describe (nearly world-wide): walk the tenant's hash until `want`
+   * drones matched. One round trip fetches at least as many values as still wanted, so a box
+   * most drones lie in (the whole world) costs one call; thin wide boxes take more.
+   */
   private async scanSearch(tenantId: string, box: BBox, want: number): Promise<LiveDrone[]> {
     const key = this.tenantKeys(tenantId).json;
     const found = new Map<string, LiveDrone>(); // HSCAN may return a field twice
     let cursor = '0';
     do {
-      const [next, flat] = await this.call(() => this.redis.hscan(key, cursor, 'COUNT', SCAN_COUNT));
-      for (let i = 1; i < flat.length && found.size < want; i += 2) {
-        const d = JSON.parse(flat[i]) as LiveDrone;
+      const [next, values] = await this.call(() => this.redis.dtLiveMapScan(key, cursor, want - found.size, SCAN_COUNT));
+      for (let i = 0; i < values.length && found.size < want; i++) {
+        const d = JSON.parse(values[i]) as LiveDrone;
         if (bboxContains(box, d.lon, d.lat)) found.set(d.droneId, d);
       }
       cursor = next;
