@@ -32,7 +32,8 @@ return moved
 `;
 
 /**
- * GEOSEARCH (when ARGV[1] is '1') plus the side set (when ARGV[7] is '1'), then the drones' JSON,
+ * GEOSEARCH (when ARGV[1] is '1'; with COUNT … ANY it stops as soon as it has that many, so a
+ * limited read costs what it returns) plus the side set (when ARGV[7] is '1'), then the drones' JSON,
  * in one round trip. KEYS: geo set, JSON hash, side set. ARGV: useGeo, lon, lat, width m, height m,
  * count (0 = no COUNT), useSideSet. Returns { how many ids GEOSEARCH gave, JSON values }.
  */
@@ -40,9 +41,9 @@ const SEARCH_LUA = `
 local ids = {}
 if ARGV[1] == '1' then
   if ARGV[6] == '0' then
-    ids = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[2], ARGV[3], 'BYBOX', ARGV[4], ARGV[5], 'm', 'ASC')
+    ids = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[2], ARGV[3], 'BYBOX', ARGV[4], ARGV[5], 'm')
   else
-    ids = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[2], ARGV[3], 'BYBOX', ARGV[4], ARGV[5], 'm', 'ASC', 'COUNT', ARGV[6])
+    ids = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[2], ARGV[3], 'BYBOX', ARGV[4], ARGV[5], 'm', 'COUNT', ARGV[6], 'ANY')
   end
 end
 local fromGeo = #ids
