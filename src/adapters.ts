@@ -38,8 +38,8 @@ export const ADAPTER_TOKENS = {
 } as const;
 
 /**
- * Opens only what the roles use: ingest needs the queue, keys and rate limits; the processor the
- * queue, store, cache and events; web the store, cache, events and rate limits.
+ * Opens only what the roles use: ingest needs the queue, keys, live cache, events and rate limits;
+ * the processor the queue, store, cache and events; web the store, cache, events and rate limits.
  */
 export async function openAdapters(config: AppConfig, logger: JsonLogger): Promise<Adapters> {
   const ingest = hasRole(config, 'ingest');
@@ -70,7 +70,8 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
           : new EmbeddedTelemetryQueue({ path: join(config.dataDir, 'queue', 'telemetry-queue.log') }),
       );
     }
-    if (processor || web) adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
+    // Every role: ingest and the processor put positions on the live map, web reads it.
+    adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
     if (ingest || web) adapters.rateLimiter = track(redis ? new RedisRateLimiter(redis, `${config.redisKeyPrefix}:`) : new MemoryRateLimiter());
     return adapters;
   } catch (err) {

@@ -18,8 +18,12 @@ export interface BBoxResult {
  * and small JSON values with a time to live (drone details, names), invalidated on change.
  */
 export interface LiveMapCache {
-  /** Stores states; a state older than the cached one for the same drone is ignored. */
-  putDrones(drones: LiveDrone[]): Promise<void>;
+  /**
+   * Stores states; a state older than the cached one for the same drone is ignored, one with the
+   * same timestamp replaces it (a rename). Returns the drones whose state moved forward (new or
+   * strictly newer): what is worth announcing.
+   */
+  putDrones(drones: LiveDrone[]): Promise<LiveDrone[]>;
   removeDrone(tenantId: string, droneId: string): Promise<void>;
   getDrones(tenantId: string, droneIds: string[]): Promise<(LiveDrone | null)[]>;
   /** Drones of the tenant whose latest position lies in the box, at most `limit`. */

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { LivePositionsModule } from '../live-positions/index.js';
 import { DeviceKeyAuthenticator } from '../identity/device-key.authenticator.js';
 import { DeviceKeyGuard } from './device-key.guard.js';
 import { IngestService } from './ingest.service.js';
 import { TelemetryHttpController } from './telemetry.http.controller.js';
 
-/** The ingest role: device-key auth, validation, deduplication and enqueueing. */
+/** The ingest role: device-key auth, validation, deduplication, enqueueing and the live lane. */
 @Module({
+  imports: [LivePositionsModule],
   controllers: [TelemetryHttpController],
   providers: [IngestService, DeviceKeyAuthenticator, DeviceKeyGuard],
 })

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { pointKey, UnavailableError, type DeviceKeyOwner, type TelemetryPoint } from '../core/index.js';
+import { newestPerDrone, pointKey, stateFromPoint, UnavailableError, type DeviceKeyOwner, type TelemetryPoint } from '../core/index.js';
+import { LivePositionPublisher } from '../live-positions/index.js';
 import { APP_LOGGER, type JsonLogger } from '../ops/json-logger.js';
 import { AppMetrics } from '../ops/metrics.js';
 import { badRequest, forbidden } from '../ops/http-errors.js';
@@ -31,6 +32,7 @@ export class IngestService {
     @Inject(TELEMETRY_QUEUE) queue: TelemetryQueue,
     private readonly metrics: AppMetrics,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+    private readonly live: LivePositionPublisher,
   ) {
     this.jobs = new JobCoalescer(queue);
   }
@@ -79,11 +81,23 @@ export class IngestService {
         throw new UnavailableError('the telemetry queue is unavailable; nothing was accepted, retry shortly');
       }
       for (const key of keys) this.recent.add(key);
+      this.publishLive(fresh);
     }
     this.metrics.ingestPoints.inc({ outcome: 'accepted' }, fresh.length);
     if (duplicates) this.metrics.ingestPoints.inc({ outcome: 'duplicate' }, duplicates);
     if (rejected.length) this.metrics.ingestPoints.inc({ outcome: 'rejected' }, rejected.length);
     return { accepted: fresh.length, duplicates, rejected };
+  }
+
+  /**
+   * The live lane: the newest position goes to the map now, not after the history backlog ahead
+   * of this job. Not awaited (the 202 does not wait for the map); a failure only delays the map
+   * until the processor publishes the same state.
+   */
+  private publishLive(points: TelemetryPoint[]): void {
+    this.live.publish(newestPerDrone(points).map(stateFromPoint)).catch((err: unknown) => {
+      this.logger.event('warn', 'live map update failed; the processor will publish it', { err: err instanceof Error ? err.message : String(err) });
+    });
   }
 
   private envelope(body: unknown): { items: unknown[]; batch: boolean } {

@@ -4,7 +4,8 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { NotFoundError, toPointView, type BBox, type Drone, type DroneState, type PointView } from '../core/index.js';
 import { droneCacheKey } from '../identity/identity.service.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../store/index.js';
-import { toDroneView, toFeature, type DroneFeature, type DroneView } from './views.js';
+import { FeatureJsonCache } from './feature-json.js';
+import { toDroneView, type DroneView } from './views.js';
 
 const DRONE_RECORD_TTL_SECONDS = 300;
 
@@ -12,6 +13,7 @@ const DRONE_RECORD_TTL_SECONDS = 300;
 @Injectable()
 export class DroneQueryService {
   private readonly offlineAfterMs: number;
+  private readonly features: FeatureJsonCache;
 
   constructor(
     @Inject(IDENTITY_REPOSITORY) private readonly identity: IdentityRepository,
@@ -20,6 +22,7 @@ export class DroneQueryService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.offlineAfterMs = config.offlineAfterSeconds * 1000;
+    this.features = new FeatureJsonCache(this.offlineAfterMs);
   }
 
   async list(tenantId: string, limit: number, after?: { createdAt: number; id: string }) {
@@ -43,11 +46,10 @@ export class DroneQueryService {
     return { droneId, points: points.map(toPointView) };
   }
 
-  async box(tenantId: string, box: BBox, limit: number) {
+  /** The box's FeatureCollection, already serialised (see FeatureJsonCache). */
+  async box(tenantId: string, box: BBox, limit: number): Promise<string> {
     const { drones, truncated } = await this.cache.search(tenantId, box, limit);
-    const now = Date.now();
-    const features: DroneFeature[] = drones.map((d) => toFeature(d, now, this.offlineAfterMs));
-    return { type: 'FeatureCollection' as const, truncated, features };
+    return this.features.collection(drones, truncated, Date.now());
   }
 
   /** The drone record, cached as JSON; deletion drops the cached copy in every process. */

@@ -22,10 +22,16 @@ export class MapHttpController {
   @ApiOperation({ summary: 'GeoJSON FeatureCollection of the drones whose latest position is in the box' })
   @ApiQuery({ name: 'bbox', required: false, description: 'minLon,minLat,maxLon,maxLat (default: the whole world)' })
   @ApiQuery({ name: 'limit', required: false, description: '1..10000, default 5000' })
-  async box(@Req() req: UserRequest, @Query() query: Record<string, unknown>) {
+  async box(
+    @Req() req: UserRequest,
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     onlyParams(query, ['bbox', 'limit']);
     const box = query.bbox === undefined ? WORLD : parseBBoxParam(query.bbox);
-    return this.drones.box(req.user!.tenantId, box, parseLimit(query.limit, 5000, 10_000));
+    const json = await this.drones.box(req.user!.tenantId, box, parseLimit(query.limit, 5000, 10_000));
+    reply.type('application/json; charset=utf-8');
+    return json;
   }
 
   @Get('stream')

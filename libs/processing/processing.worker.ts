@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
 import { APP_LOGGER, type JsonLogger } from '../ops/json-logger.js';
 import { AppMetrics } from '../ops/metrics.js';
 import { TELEMETRY_QUEUE, type TelemetryQueue } from '../queue/index.js';
@@ -16,12 +15,10 @@ const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 @Injectable()
 export class ProcessingWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private retentionTimer: NodeJS.Timeout | null = null;
-  private unsubscribe: (() => void) | null = null;
 
   constructor(
     @Inject(TELEMETRY_QUEUE) private readonly queue: TelemetryQueue,
     @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
-    @Inject(ROLE_EVENTS) private readonly events: RoleEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     private readonly processor: TelemetryProcessor,
@@ -29,9 +26,6 @@ export class ProcessingWorker implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.unsubscribe = await this.events.subscribe((e) => {
-      if (e.type === 'drone.invalidated') this.processor.forget(e.droneId);
-    });
     await this.queue.consume(
       async (job) => {
         try {
@@ -54,7 +48,6 @@ export class ProcessingWorker implements OnApplicationBootstrap, BeforeApplicati
 
   async beforeApplicationShutdown(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
-    this.unsubscribe?.();
     await this.queue.stopConsuming();
     this.logger.event('info', 'processor stopped; in-flight jobs finished');
   }

@@ -58,6 +58,18 @@ export function liveMapCacheContract(make: () => LiveMapCache | Promise<LiveMapC
       expect((await cache.search(tenant, { minLon: 29, minLat: 29, maxLon: 31, maxLat: 31 }, 10)).drones).toEqual([]);
     });
 
+    it('returns the drones whose state moved forward: new or strictly newer, not older or equal', async () => {
+      const [a, b] = [newId(), newId()];
+      expect(ids(await cache.putDrones([liveDrone(tenant, a, 1, 1, 2000), liveDrone(tenant, b, 2, 2, 2000)])).sort()).toEqual([a, b].sort());
+      const moved = await cache.putDrones([
+        liveDrone(tenant, a, 1, 1, 3000),
+        liveDrone(tenant, b, 2, 2, 1000),
+      ]);
+      expect(moved).toEqual([expect.objectContaining({ droneId: a, ts: 3000 })]);
+      expect(await cache.putDrones([liveDrone(tenant, a, 1, 1, 3000, 'renamed')])).toEqual([]);
+      expect(await cache.putDrones([])).toEqual([]);
+    });
+
     it('within one batch the newest state wins whatever the order', async () => {
       const [x, y] = [newId(), newId()];
       await cache.putDrones([liveDrone(tenant, x, 1, 1, 5000), liveDrone(tenant, x, 2, 2, 4000), liveDrone(tenant, y, 3, 3, 4000), liveDrone(tenant, y, 4, 4, 5000)]);

@@ -150,7 +150,7 @@ describeEachMongoServer('role module trees (in-process, Redis + MongoDB)', (serv
     it('/health/ready reports only the backing services this role uses', async () => {
       const ready = await apis[role].get('/health/ready');
       expect(ready.status).toBe(200);
-      const expected = { ingest: ['events', 'queue', 'store'], processor: ['cache', 'events', 'queue', 'store'], web: ['cache', 'events', 'store'] }[role];
+      const expected = { ingest: ['cache', 'events', 'queue', 'store'], processor: ['cache', 'events', 'queue', 'store'], web: ['cache', 'events', 'store'] }[role];
       expect(Object.keys(ready.body.checks).sort()).toEqual(expected);
       expect(Object.values(ready.body.checks).every((s) => s === 'up')).toBe(true);
     });
@@ -192,7 +192,7 @@ describeEachMongoServer('role module trees (in-process, Redis + MongoDB)', (serv
         LiveStreamService: web,
         TELEMETRY_QUEUE: ingest || processor,
         TELEMETRY_REPOSITORY: processor || web,
-        LIVE_MAP_CACHE: processor || web,
+        LIVE_MAP_CACHE: true,
         RATE_LIMITER: ingest || web,
         IDENTITY_REPOSITORY: true,
         ROLE_EVENTS: true,
@@ -207,7 +207,7 @@ describeEachMongoServer('role module trees (in-process, Redis + MongoDB)', (serv
           .map(([k]) => k)
           .sort();
         const expected = {
-          ingest: ['events', 'identity', 'queue', 'rateLimiter'],
+          ingest: ['cache', 'events', 'identity', 'queue', 'rateLimiter'],
           processor: ['cache', 'events', 'identity', 'queue', 'telemetry'],
           web: ['cache', 'events', 'identity', 'rateLimiter', 'telemetry'],
         }[role];

@@ -126,8 +126,14 @@ export function point(overrides: Record<string, unknown> = {}): Record<string, u
   return { timestamp: new Date().toISOString(), lat: 52.52, lon: 13.405, altitude: 100, speed: 10, heading: 90, battery: 80, status: 'airborne', ...overrides };
 }
 
-/** Reads an SSE stream until `count` events named `event` arrive. */
-export async function readSse(url: string, count: number, timeoutMs = 10_000, onOpen?: () => Promise<void>): Promise<{ event: string; data: any }[]> {
+/** Reads an SSE stream until `count` events (those `accept` keeps, if given) arrive. */
+export async function readSse(
+  url: string,
+  count: number,
+  timeoutMs = 10_000,
+  onOpen?: () => Promise<void>,
+  accept: (e: { event: string; data: any }) => boolean = () => true,
+): Promise<{ event: string; data: any }[]> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const res = await fetch(url, { signal: controller.signal });
@@ -148,7 +154,8 @@ export async function readSse(url: string, count: number, timeoutMs = 10_000, on
         buffer = buffer.slice(idx + 2);
         const ev = /^event: (.*)$/m.exec(block)?.[1];
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (ev && data) events.push({ event: ev, data: JSON.parse(data) });
+        const parsed = ev && data ? { event: ev, data: JSON.parse(data) } : null;
+        if (parsed && accept(parsed)) events.push(parsed);
       }
     }
   } finally {

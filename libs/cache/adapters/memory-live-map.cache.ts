@@ -1,5 +1,6 @@
-import { bboxContains, type BBox } from '../../core/index.js';
+import type { BBox } from '../../core/index.js';
 import type { BBoxResult, LiveDrone, LiveMapCache } from '../live-map.cache.port.js';
+import { TenantGeoIndex } from './tenant-geo-index.js';
 
 interface JsonEntry {
   json: string;
@@ -10,48 +11,44 @@ interface JsonEntry {
 const SWEEP_EVERY_WRITES = 1024;
 
 /**
- * Single-process cache: one Map of drones per tenant, bbox search by scanning it
- * (a few ms for 10k drones). Values are copied in and out so callers never share objects with it.
+ * Single-process cache: one geo index (Map + R-tree) of drones per tenant. Values are copied in
+ * and out so callers never share objects with it.
  */
 export class MemoryLiveMapCache implements LiveMapCache {
-  private readonly tenants = new Map<string, Map<string, LiveDrone>>();
+  private readonly tenants = new Map<string, TenantGeoIndex>();
   private readonly values = new Map<string, JsonEntry>();
   private writes = 0;
   private warm = false;
 
-  async putDrones(drones: LiveDrone[]): Promise<void> {
+  async putDrones(drones: LiveDrone[]): Promise<LiveDrone[]> {
+    const moved: LiveDrone[] = [];
     for (const d of drones) {
-      let drones = this.tenants.get(d.tenantId);
-      if (!drones) this.tenants.set(d.tenantId, (drones = new Map()));
-      const cached = drones.get(d.droneId);
-      // Equal timestamps replace: a re-put of the same state may carry a new name.
-      if (!cached || cached.ts <= d.ts) drones.set(d.droneId, { ...d });
+      let index = this.tenants.get(d.tenantId);
+      if (!index) this.tenants.set(d.tenantId, (index = new TenantGeoIndex()));
+      if (index.put({ ...d })) moved.push(d);
     }
+    return moved;
   }
 
   async removeDrone(tenantId: string, droneId: string): Promise<void> {
-    const drones = this.tenants.get(tenantId);
-    drones?.delete(droneId);
-    if (drones?.size === 0) this.tenants.delete(tenantId);
+    const index = this.tenants.get(tenantId);
+    index?.remove(droneId);
+    if (index?.size === 0) this.tenants.delete(tenantId);
   }
 
   async getDrones(tenantId: string, droneIds: string[]): Promise<(LiveDrone | null)[]> {
-    const drones = this.tenants.get(tenantId);
+    const index = this.tenants.get(tenantId);
     return droneIds.map((id) => {
-      const d = drones?.get(id);
+      const d = index?.get(id);
       return d ? { ...d } : null;
     });
   }
 
   async search(tenantId: string, box: BBox, limit: number): Promise<BBoxResult> {
-    const max = Math.max(0, Math.floor(limit));
-    const found: LiveDrone[] = [];
-    for (const d of this.tenants.get(tenantId)?.values() ?? []) {
-      if (!bboxContains(box, d.lon, d.lat)) continue;
-      if (found.length === max) return { drones: found, truncated: true };
-      found.push({ ...d });
-    }
-    return { drones: found, truncated: false };
+    const index = this.tenants.get(tenantId);
+    if (!index) return { drones: [], truncated: false };
+    const { drones, truncated } = index.search(box, Math.max(0, Math.floor(limit)));
+    return { drones: drones.map((d) => ({ ...d })), truncated };
   }
 
   async isWarm(): Promise<boolean> {

@@ -8,12 +8,14 @@ import { adapterRedis } from '../../config/redis-client.js';
  * Applies a batch of one tenant's drone states atomically; a state older than the stored one is skipped.
  * KEYS: geo set, JSON hash, ts hash, side set (drones GEO cannot hold: near the poles).
  * ARGV: per drone `id, ts, inGeo ('1'|'0'), lon, lat, json`.
+ * Returns the 1-based argument positions (of `id`) whose state moved forward (new or strictly newer).
  */
 const PUT_LUA = `
-local applied = 0
+local moved = {}
 for i = 1, #ARGV, 6 do
   local id = ARGV[i]
   local stored = redis.call('HGET', KEYS[3], id)
+  if (not stored) or tonumber(stored) < tonumber(ARGV[i + 1]) then moved[#moved + 1] = i end
   if (not stored) or tonumber(stored) <= tonumber(ARGV[i + 1]) then
     if ARGV[i + 2] == '1' then
       redis.call('GEOADD', KEYS[1], ARGV[i + 3], ARGV[i + 4], id)
@@ -24,14 +26,14 @@ for i = 1, #ARGV, 6 do
     end
     redis.call('HSET', KEYS[2], id, ARGV[i + 5])
     redis.call('HSET', KEYS[3], id, ARGV[i + 1])
-    applied = applied + 1
   end
 end
-return applied
+return moved
 `;
 
 /**
- * GEOSEARCH (when ARGV[1] is '1') plus the side set (when ARGV[7] is '1'), then the drones' JSON,
+ * GEOSEARCH (when ARGV[1] is '1'; with COUNT … ANY it stops as soon as it has that many, so a
+ * limited read costs what it returns) plus the side set (when ARGV[7] is '1'), then the drones' JSON,
  * in one round trip. KEYS: geo set, JSON hash, side set. ARGV: useGeo, lon, lat, width m, height m,
  * count (0 = no COUNT), useSideSet. Returns { how many ids GEOSEARCH gave, JSON values }.
  */
@@ -39,9 +41,9 @@ const SEARCH_LUA = `
 local ids = {}
 if ARGV[1] == '1' then
   if ARGV[6] == '0' then
-    ids = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[2], ARGV[3], 'BYBOX', ARGV[4], ARGV[5], 'm', 'ASC')
+    ids = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[2], ARGV[3], 'BYBOX', ARGV[4], ARGV[5], 'm')
   else
-    ids = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[2], ARGV[3], 'BYBOX', ARGV[4], ARGV[5], 'm', 'ASC', 'COUNT', ARGV[6])
+    ids = redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[2], ARGV[3], 'BYBOX', ARGV[4], ARGV[5], 'm', 'COUNT', ARGV[6], 'ANY')
   end
 end
 local fromGeo = #ids
@@ -58,14 +60,33 @@ end
 return { fromGeo, out }
 `;
 
+/**
+ * HSCAN pages of one tenant's drone JSON, in one round trip, until at least ARGV[2] values were
+ * collected or the scan ended. KEYS: JSON hash. ARGV: cursor, want, page size.
+ * Returns { next cursor ('0' when done), values } (a value may repeat: HSCAN's guarantee).
+ */
+const SCAN_LUA = `
+local cursor = ARGV[1]
+local want = tonumber(ARGV[2])
+local out = {}
+repeat
+  local page = redis.call('HSCAN', KEYS[1], cursor, 'COUNT', ARGV[3])
+  cursor = page[1]
+  local flat = page[2]
+  for i = 2, #flat, 2 do out[#out + 1] = flat[i] end
+until cursor == '0' or #out >= want
+return { cursor, out }
+`;
+
 /** Drones per EVALSHA: keeps each script call short so Redis stays responsive. */
 const PUT_CHUNK = 500;
 /** HSCAN page size for boxes too large for GEOSEARCH. */
 const SCAN_COUNT = 1000;
 
 interface ScriptedRedis extends Redis {
-  dtLiveMapPut(geo: string, json: string, ts: string, side: string, ...args: (string | number)[]): Promise<number>;
+  dtLiveMapPut(geo: string, json: string, ts: string, side: string, ...args: (string | number)[]): Promise<number[]>;
   dtLiveMapSearch(geo: string, json: string, side: string, ...args: (string | number)[]): Promise<[number, (string | null)[]]>;
+  dtLiveMapScan(json: string, cursor: string, want: number, pageSize: number): Promise<[string, string[]]>;
 }
 
 interface TenantKeys {
@@ -93,11 +114,12 @@ export class RedisLiveMapCache implements LiveMapCache {
     this.ownsConnection = owned;
     client.defineCommand('dtLiveMapPut', { numberOfKeys: 4, lua: PUT_LUA });
     client.defineCommand('dtLiveMapSearch', { numberOfKeys: 3, lua: SEARCH_LUA });
+    client.defineCommand('dtLiveMapScan', { numberOfKeys: 1, lua: SCAN_LUA });
     this.redis = client as ScriptedRedis;
   }
 
-  async putDrones(drones: LiveDrone[]): Promise<void> {
-    if (drones.length === 0) return;
+  async putDrones(drones: LiveDrone[]): Promise<LiveDrone[]> {
+    if (drones.length === 0) return [];
     const byTenant = new Map<string, LiveDrone[]>();
     for (const d of drones) {
       const list = byTenant.get(d.tenantId);
@@ -106,17 +128,25 @@ export class RedisLiveMapCache implements LiveMapCache {
     }
     // One pipeline for the whole batch: a single round trip whatever the number of tenants.
     const pipe = this.redis.pipeline() as unknown as ScriptedRedis;
+    const chunks: LiveDrone[][] = [];
     for (const [tenantId, list] of byTenant) {
       const k = this.tenantKeys(tenantId);
       for (let i = 0; i < list.length; i += PUT_CHUNK) {
+        const chunk = list.slice(i, i + PUT_CHUNK);
         const args: (string | number)[] = [];
-        for (const d of list.slice(i, i + PUT_CHUNK)) {
+        for (const d of chunk) {
           args.push(d.droneId, d.ts, isGeoIndexable(d.lon, d.lat) ? '1' : '0', d.lon, d.lat, JSON.stringify(d));
         }
+        chunks.push(chunk);
         void pipe.dtLiveMapPut(k.geo, k.json, k.ts, k.side, ...args);
       }
     }
-    await this.exec(pipe);
+    const results = await this.exec(pipe);
+    const moved: LiveDrone[] = [];
+    results.forEach(([, positions], c) => {
+      for (const pos of positions as number[]) moved.push(chunks[c][(pos - 1) / 6]);
+    });
+    return moved;
   }
 
   async removeDrone(tenantId: string, droneId: string): Promise<void> {
@@ -197,15 +227,19 @@ export class RedisLiveMapCache implements LiveMapCache {
     }
   }
 
-  /** For boxes GEOSEARCH cannot describe: walk the tenant's hash until `want` drones matched. */
+  /**
+   * For boxes GEOSEARCH cannot describe (nearly world-wide): walk the tenant's hash until `want`
+   * drones matched. One round trip fetches at least as many values as still wanted, so a box
+   * most drones lie in (the whole world) costs one call; thin wide boxes take more.
+   */
   private async scanSearch(tenantId: string, box: BBox, want: number): Promise<LiveDrone[]> {
     const key = this.tenantKeys(tenantId).json;
     const found = new Map<string, LiveDrone>(); // HSCAN may return a field twice
     let cursor = '0';
     do {
-      const [next, flat] = await this.call(() => this.redis.hscan(key, cursor, 'COUNT', SCAN_COUNT));
-      for (let i = 1; i < flat.length && found.size < want; i += 2) {
-        const d = JSON.parse(flat[i]) as LiveDrone;
+      const [next, values] = await this.call(() => this.redis.dtLiveMapScan(key, cursor, want - found.size, SCAN_COUNT));
+      for (let i = 0; i < values.length && found.size < want; i++) {
+        const d = JSON.parse(values[i]) as LiveDrone;
         if (bboxContains(box, d.lon, d.lat)) found.set(d.droneId, d);
       }
       cursor = next;
@@ -227,10 +261,11 @@ export class RedisLiveMapCache implements LiveMapCache {
   }
 
   /** Runs a pipeline or transaction and fails if any command in it failed. */
-  private async exec(batch: { exec(): Promise<[Error | null, unknown][] | null> }): Promise<void> {
-    const results = await this.call(() => batch.exec());
-    const failed = results?.find(([err]) => err);
+  private async exec(batch: { exec(): Promise<[Error | null, unknown][] | null> }): Promise<[Error | null, unknown][]> {
+    const results = (await this.call(() => batch.exec())) ?? [];
+    const failed = results.find(([err]) => err);
     if (failed) throw unavailable(failed[0]);
+    return results;
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,0 +1,2 @@
+export * from './live-position.publisher.js';
+export * from './live-positions.module.js';
