@@ -5,7 +5,8 @@ import { LivePositionPublisher } from '../../libs/live-positions/index.js';
 import { AppMetrics } from '../../libs/ops/metrics.js';
 import { TelemetryProcessor } from '../../libs/processing/telemetry.processor.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY } from '../../libs/store/index.js';
-import { describeWith, mongoDatabaseUrl, testMongoUrl, testRedisUrl, uniqueName } from '../support/real-servers.js';
+import { describeEachMongoServer } from '../support/mongo-servers.js';
+import { mongoDatabaseUrl, testRedisUrl, uniqueName } from '../support/real-servers.js';
 import { Api, makeTenant, point, readSse, startTestApp, waitFor, type TestApp } from '../support/test-app.js';
 
 /**
@@ -14,7 +15,7 @@ import { Api, makeTenant, point, readSse, startTestApp, waitFor, type TestApp } 
  * the stream. Then a processor "killed" between its state and cache writes: its retry still
  * brings the map to the newest position.
  */
-describeWith(testRedisUrl && testMongoUrl)('live map freshness (split roles on Redis and MongoDB, no processor running)', () => {
+describeEachMongoServer('live map freshness (split roles on Redis and MongoDB, no processor running)', (server) => {
   let app: TestApp;
   let api: Api;
 
@@ -23,7 +24,7 @@ describeWith(testRedisUrl && testMongoUrl)('live map freshness (split roles on R
       ROLES: 'ingest,web',
       REDIS_URL: testRedisUrl!,
       REDIS_KEY_PREFIX: uniqueName('fresh'),
-      MONGO_URL: mongoDatabaseUrl(testMongoUrl!, uniqueName('fresh')),
+      MONGO_URL: mongoDatabaseUrl(server.url, uniqueName('fresh')),
     });
     api = new Api(app.url);
   });
@@ -90,4 +91,4 @@ describeWith(testRedisUrl && testMongoUrl)('live map freshness (split roles on R
     expect(r.body.features.map((f: any) => [f.id, f.properties.lat])).toEqual([[drone.id, 43]]);
     expect((await api.get(`/api/v1/drones/${drone.id}`, t.viewerToken)).body.state).toMatchObject({ lat: 43, lon: 10 });
   });
-});
+}, { requires: [testRedisUrl] });
