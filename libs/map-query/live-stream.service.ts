@@ -140,17 +140,23 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
     for (const [tenantId, drones] of byTenant) this.send(tenantId, drones);
   }
 
+  private message(d: LiveDrone, now: number): string {
+    const feature = toFeature(d, now, this.offlineAfterMs);
+    return `event: drone\nid: ${d.droneId}:${d.ts}:${feature.properties.online ? 1 : 0}\ndata: ${JSON.stringify(feature)}\n\n`;
+  }
+
   private send(tenantId: string, drones: LiveDrone[]): void {
     const set = this.clients.get(tenantId);
     if (!set) return;
     const now = Date.now();
+    // Each drone's message is built once, then shared by every client whose box holds it.
+    const messages = new Array<string | undefined>(drones.length);
     for (const client of set) {
       let chunk = '';
-      for (const d of drones) {
-        if (!bboxContains(client.box, d.lon, d.lat)) continue;
-        const feature = toFeature(d, now, this.offlineAfterMs);
-        chunk += `event: drone\nid: ${d.droneId}:${d.ts}:${feature.properties.online ? 1 : 0}\ndata: ${JSON.stringify(feature)}\n\n`;
-      }
+      drones.forEach((d, i) => {
+        if (!bboxContains(client.box, d.lon, d.lat)) return;
+        chunk += messages[i] ??= this.message(d, now);
+      });
       if (chunk) client.write(chunk);
     }
   }
