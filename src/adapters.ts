@@ -28,6 +28,9 @@ export interface Adapters {
   telemetry?: TelemetryRepository;
 }
 
+/** Points the embedded queue holds in memory before ingest waits (~100 MB at worst): bounds RSS under overload. */
+const EMBEDDED_QUEUE_MAX_POINTS = 200_000;
+
 export const ADAPTER_TOKENS = {
   queue: TELEMETRY_QUEUE,
   cache: LIVE_MAP_CACHE,
@@ -50,9 +53,13 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
   const track = <T extends { close(): Promise<void> }>(a: T): T => (opened.push(a), a);
 
   try {
-    const store = config.mongoUrl
-      ? await connectMongoStore(config.mongoUrl, { logger: storeLogger(logger) })
-      : await openEmbeddedStore(join(config.dataDir, 'store'), { logger: storeLogger(logger) });
+    const embedded = config.mongoUrl
+      ? null
+      : await openEmbeddedStore(join(config.dataDir, 'store'), {
+          logger: storeLogger(logger),
+          onLegacyImport: (file, records) => logger.event('info', 'imported a log of the previous embedded store format', { file, records }),
+        });
+    const store = embedded ?? (await connectMongoStore(config.mongoUrl!, { logger: storeLogger(logger) }));
     track(store.identity);
     // Ingest never reads telemetry: release its share of the store now, or closeAdapters would
     // leave it (and the MongoDB client both repositories share) open after shutdown.
@@ -67,7 +74,12 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       adapters.queue = track(
         redis
           ? new BullTelemetryQueue({ redisUrl: redis, prefix: `${config.redisKeyPrefix}:bull` })
-          : new EmbeddedTelemetryQueue({ path: join(config.dataDir, 'queue', 'telemetry-queue.log') }),
+          : new EmbeddedTelemetryQueue({
+              path: join(config.dataDir, 'queue', 'telemetry-queue.log'),
+              // A job is forgotten only once what it wrote to SQLite is fsynced (commits do not fsync).
+              durableBeforeAck: embedded ? () => embedded.database.syncToDisk() : undefined,
+              maxPendingPoints: EMBEDDED_QUEUE_MAX_POINTS,
+            }),
       );
     }
     if (processor || web) adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());

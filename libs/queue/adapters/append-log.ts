@@ -14,7 +14,7 @@ interface Pending {
  * An append-only JSON-lines file with group commit: records appended while a write is in flight
  * go out together in the next write + fdatasync, and `append` resolves only once they are on disk.
  * Disk I/O runs off the event loop (libuv thread pool), so a slow fsync never stalls requests.
- * The embedded queue and store build their durability on it.
+ * The embedded queue builds its durability on it.
  *
  * Callers apply a record's effect in memory before appending it, so a `rewrite` snapshot taken
  * at any moment already contains every record still pending or in flight.
