@@ -28,8 +28,8 @@ export interface Adapters {
   telemetry?: TelemetryRepository;
 }
 
-/** Points the embedded queue holds in memory before ingest waits (~100 MB at worst): bounds RSS under overload. */
-const EMBEDDED_QUEUE_MAX_POINTS = 200_000;
+/** Points the embedded queue holds in memory before ingest waits (~25 MB at worst): bounds RSS under overload. */
+const EMBEDDED_QUEUE_MAX_POINTS = 50_000;
 
 export const ADAPTER_TOKENS = {
   queue: TELEMETRY_QUEUE,

@@ -1,7 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newId } from '../../libs/core/index.js';
+import { newId, UnavailableError } from '../../libs/core/index.js';
 import { EmbeddedStoreOpenError, openEmbeddedStore, type EmbeddedStore } from '../../libs/store/index.js';
 import { droneOf, pointOf, stateOf, tenantOf, userOf } from './store.contract.js';
 
@@ -94,19 +94,25 @@ describe('an unusable DATA_DIR', () => {
     await expect(opened).rejects.toThrow(`embedded store ${file}: the file is not a valid dronetrack database or is damaged`);
   });
 
-  it('refuses a database whose pages were overwritten, naming it', async () => {
+  it('answers 503 on a read that meets damaged pages, and logs the file and the cause', async () => {
     const dir = freshDir();
-    const store = await openEmbeddedStore(dir);
+    let store = await openEmbeddedStore(dir);
     const t = newId();
     const d = newId();
-    await store.telemetry.insertHistory(Array.from({ length: 5000 }, (_, i) => pointOf(t, d, 1000 + i)));
+    await store.telemetry.insertHistory(Array.from({ length: 20_000 }, (_, i) => pointOf(t, d, 1000 + i)));
     await closeAll(store);
     const file = join(dir, 'dronetrack.db');
-    const { openSync, writeSync, closeSync } = await import('node:fs');
     const fd = openSync(file, 'r+');
-    writeSync(fd, Buffer.alloc(4096 * 4, 0xff), 0, 4096 * 4, 4096 * 3); // pages 4..7 become garbage
+    writeSync(fd, Buffer.alloc(4096 * 40, 0xff), 0, 4096 * 40, 4096 * 60); // pages 61..100: history leaves
     closeSync(fd);
-    await expect(openEmbeddedStore(dir)).rejects.toThrow(`embedded store ${file}: `);
+    const logged: string[] = [];
+    store = await openEmbeddedStore(dir, { logger: { error: (msg, fields) => logged.push(`${msg} ${JSON.stringify(fields)}`) } });
+    const read = store.telemetry.track({ tenantId: t, droneId: d, from: 0, to: 1e9, limit: 100_000 });
+    await expect(read).rejects.toBeInstanceOf(UnavailableError);
+    await expect(read).rejects.toMatchObject({ status: 503, message: expect.not.stringContaining('SQLITE') });
+    expect(logged.join('\n')).toContain(file);
+    expect(logged.join('\n')).toMatch(/SQLITE_CORRUPT|malformed/);
+    await closeAll(store);
   });
 
   it('refuses a DATA_DIR that is not a directory, naming the path', async () => {

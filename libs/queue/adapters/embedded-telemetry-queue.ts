@@ -10,6 +10,8 @@ export interface EmbeddedTelemetryQueueOptions {
   maxRetryDelayMs?: number;
   /** Compact the log once it holds this many records (and mostly acked ones). */
   compactAfterRecords?: number;
+  /** ...or this many bytes: jobs of 1000 points are ~150 kB each, so records alone would let it grow to GBs. */
+  compactAfterBytes?: number;
   /**
    * Resolves once what finished handlers wrote is on disk (the store's fsync barrier). Acks reach
    * the log only after it, so a power loss never drops a job whose writes were not yet durable.
@@ -39,6 +41,7 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
   private readonly retryDelayMs: number;
   private readonly maxRetryDelayMs: number;
   private readonly compactAfterRecords: number;
+  private readonly compactAfterBytes: number;
 
   /** Every job not acked yet, in enqueue order, including those whose append is still in flight. */
   private readonly live = new Map<number, TelemetryJob>();
@@ -62,19 +65,18 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     this.retryDelayMs = options.retryDelayMs ?? 200;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
     this.compactAfterRecords = options.compactAfterRecords ?? 10_000;
+    this.compactAfterBytes = options.compactAfterBytes ?? 64 * 1024 * 1024;
     this.durableBeforeAck = options.durableBeforeAck ?? null;
     this.room = new PointBudget(options.maxPendingPoints ?? Infinity);
     if (!options.path) {
       this.log = null;
       return;
     }
-    const { log, records } = AppendLog.open<LogRecord>(options.path);
-    this.log = log;
-    for (const r of records) {
+    this.log = AppendLog.open<LogRecord>(options.path, (r) => {
       if ('ack' in r) this.live.delete(r.ack);
       else this.live.set(r.id, r.job);
       this.nextId = Math.max(this.nextId, ('ack' in r ? r.ack : r.id) + 1);
-    }
+    });
     for (const [id, job] of this.live) {
       this.room.take(job.points.length);
       this.pushReady({ id, job, attempts: 0 });
@@ -218,7 +220,7 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
       // Everything acked: empty the log (cheap, no fsync). Acked jobs dominating a big log: rewrite it.
       if (this.live.size === 0 && this.logRecords >= Math.min(1000, this.compactAfterRecords)) {
         if (this.log.truncate()) this.logRecords = 0;
-      } else if (this.logRecords >= this.compactAfterRecords && this.logRecords > 4 * this.live.size) {
+      } else if ((this.logRecords >= this.compactAfterRecords || this.log.bytesWritten >= this.compactAfterBytes) && this.logRecords > 4 * this.live.size) {
         this.compact();
       }
     })().finally(() => (this.ackFlush = null));

@@ -9,14 +9,16 @@ export class EmbeddedStoreOpenError extends Error {
   }
 }
 
+/** Duck-typed, not `instanceof`: the native driver's errors may come from another realm (Jest VM contexts). */
 export function isSqliteError(err: unknown): err is Error & { code: string } {
-  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && (err as unknown as { code: string }).code.startsWith('SQLITE_');
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
 }
 
 /** What went wrong opening the store, in words an operator can act on. */
 export function describeOpenFailure(err: unknown): string {
   const code = (err as { code?: unknown })?.code;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = typeof (err as { message?: unknown })?.message === 'string' ? (err as { message: string }).message : String(err);
   switch (true) {
     case code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT')):
       return `the file is not a valid dronetrack database or is damaged (${message}); restore it from a backup, or move it aside to start empty`;
