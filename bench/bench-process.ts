@@ -84,3 +84,10 @@ export function rssMiB(pid: number): number {
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))];
 }
+
+/** V8 heap used / total and external memory of the server, in MiB, from its /metrics. */
+export async function heapMiB(url: string): Promise<{ used: number; total: number; external: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return { used: metric('dronetrack_nodejs_heap_size_used_bytes'), total: metric('dronetrack_nodejs_heap_size_total_bytes'), external: metric('dronetrack_nodejs_external_memory_bytes') };
+}

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { percentile, processedPoints, rssMiB, setUpFleet, startProcess, type Server } from './bench-process.js';
+import { heapMiB, percentile, processedPoints, rssMiB, setUpFleet, startProcess, type Server } from './bench-process.js';
 
 const POINTS = Number(process.env.BENCH_SUSTAINED_POINTS ?? 10_000_000);
 const DRONES = Number(process.env.BENCH_SUSTAINED_DRONES ?? 1000);
@@ -92,6 +92,7 @@ export async function sustainedEmbedded(mainJs: string, env: Record<string, stri
     sampling = false;
     await sampler;
     const rssAfterRun = rssMiB(pid);
+    const heap = await heapMiB(server.url);
     const peakRss = Math.max(...samples.map((s) => s.rss), rssAfterRun);
     const windows = rateWindows(samples, started, ingestDone, 5);
 
@@ -118,6 +119,7 @@ export async function sustainedEmbedded(mainJs: string, env: Record<string, stri
       `| ${label} | accepted at ingest | ${Math.round(accepted / ((ingestDone - started) / 1000)).toLocaleString('en')} points/s |`,
       `| ${label} | processed per 5 s window while ingesting: min / median / max | ${windows.map((w) => Math.round(w).toLocaleString('en')).join(' / ')} points/s |`,
       `| ${label} | RSS after the run / peak during it | **${rssAfterRun.toFixed(0)} MiB** / ${peakRss.toFixed(0)} MiB |`,
+      `| ${label} | of which V8 heap used / heap total / external, after the run | ${heap.used.toFixed(0)} / ${heap.total.toFixed(0)} / ${heap.external.toFixed(0)} MiB |`,
       `| ${label} | DATA_DIR on disk | ${dataSize} |`,
       `| ${label} | GET /drones/{id}/track, 10,000 points, with ${(accepted / 1e6).toFixed(1)} M stored: p50 / p99 (${TRACK_SAMPLES} requests) | ${ms(latencies, 0.5)} / **${ms(latencies, 0.99)}** |`,
       `| ${label} | graceful shutdown (SIGTERM → exit) | ${shutdownMs} ms |`,

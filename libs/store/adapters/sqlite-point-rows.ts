@@ -4,7 +4,31 @@ import { DRONE_STATUSES, type DroneState, type DroneStatus, type TelemetryPoint 
 export const HISTORY_COLUMNS = 'ts, lat, lon, altitude, height_agl, speed, vertical_speed, heading, battery, accuracy, status, received_at';
 export const STATE_COLUMNS = 'drone_id, tenant_id, ts, lat, lon, altitude, speed, heading, battery, status, last_seen_at';
 
+export const HISTORY_PARAMS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const WIDTH = 13;
+
 const STATUS_CODE = new Map<DroneStatus, number>(DRONE_STATUSES.map((s, i) => [s, i]));
+
+/** INSERT parameters of many points in one flat array, handed out as multi-row chunks and single rows. */
+export class PointRows {
+  private readonly values: unknown[] = [];
+
+  add(series: number, p: TelemetryPoint): void {
+    this.values.push(...historyParams(series, p));
+  }
+
+  /** Consecutive full chunks of `rows` rows, as flat parameter arrays. */
+  *chunks(rows: number): Generator<unknown[]> {
+    const size = rows * WIDTH;
+    for (let at = 0; at + size <= this.values.length; at += size) yield this.values.slice(at, at + size);
+  }
+
+  /** The rows after the last full chunk, one parameter array each. */
+  *rest(rows: number): Generator<unknown[]> {
+    const size = rows * WIDTH;
+    for (let at = Math.floor(this.values.length / size) * size; at < this.values.length; at += WIDTH) yield this.values.slice(at, at + WIDTH);
+  }
+}
 
 /** The INSERT parameters of one point, after its series id. */
 export function historyParams(series: number, p: TelemetryPoint): unknown[] {

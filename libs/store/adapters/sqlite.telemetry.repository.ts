@@ -3,7 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import type { DroneState, TelemetryPoint } from '../../core/index.js';
 import type { TelemetryRepository, TrackQuery } from '../telemetry.repository.port.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
-import { HISTORY_COLUMNS, historyParams, pointFromRow, STATE_COLUMNS, stateFromRow, stateParams, type StateRow } from './sqlite-point-rows.js';
+import { HISTORY_COLUMNS, HISTORY_PARAMS, PointRows, pointFromRow, STATE_COLUMNS, stateFromRow, stateParams, type StateRow } from './sqlite-point-rows.js';
 import { TELEMETRY_MIGRATIONS } from './sqlite.telemetry.schema.js';
 import { newestStatePerDrone } from './state-candidates.js';
 
@@ -16,6 +16,9 @@ export interface SqliteTelemetryOptions {
   /** Retention deletes at most this many rows per transaction, then lets the event loop run. */
   retentionChunk?: number;
 }
+
+/** Rows per multi-row INSERT (13 parameters each): measured ~40 % less CPU per point than one row per call. */
+const ROWS_PER_INSERT = 100;
 
 /** Drones whose series id is remembered; a bounded cache, not a copy of the data. */
 const SERIES_CACHE_MAX = 100_000;
@@ -45,13 +48,16 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
     if (points.length === 0) return this.db.run(() => 0);
     const created = new Map<string, Series>();
     const inserted = this.db.transaction(() => {
-      let fresh = 0;
+      const rows = new PointRows();
       for (const p of points) {
         const series = this.series.get(p.droneId) ?? created.get(p.droneId) ?? this.seriesOf(p, created);
         // A drone belongs to one tenant for life; a point claiming another is not this drone's.
-        if (series.tenantId !== p.tenantId) continue;
-        fresh += this.sql.insertPoint.run(historyParams(series.id, p)).changes;
+        if (series.tenantId === p.tenantId) rows.add(series.id, p);
       }
+      // Full chunks through the multi-row statement (far fewer native calls), the rest row by row.
+      let fresh = 0;
+      for (const chunk of rows.chunks(ROWS_PER_INSERT)) fresh += this.sql.insertPoints.run(chunk).changes;
+      for (const row of rows.rest(ROWS_PER_INSERT)) fresh += this.sql.insertPoint.run(row).changes;
       return fresh;
     });
     // Remember new series only once committed: a rolled-back id could be handed out again.
@@ -138,7 +144,8 @@ function prepare(db: SqliteDatabase) {
     insertSeries: s('INSERT OR IGNORE INTO series (drone_id, tenant_id) VALUES (?, ?)'),
     seriesByDrone: s('SELECT id, tenant_id FROM series WHERE drone_id = ?'),
     nextSeries: s('SELECT id FROM series WHERE id > ? ORDER BY id LIMIT 1'),
-    insertPoint: s(`INSERT OR IGNORE INTO history (series, ${HISTORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertPoint: s(`INSERT OR IGNORE INTO history (series, ${HISTORY_COLUMNS}) VALUES ${HISTORY_PARAMS}`),
+    insertPoints: s(`INSERT OR IGNORE INTO history (series, ${HISTORY_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(HISTORY_PARAMS).join(', ')}`),
     track: s(`SELECT ${HISTORY_COLUMNS} FROM history WHERE series = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?`).raw(true),
     // The oldest `chunk` rows below the cut-off: rows before the (chunk+1)-th oldest timestamp.
     deleteChunk: s(
