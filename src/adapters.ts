@@ -17,6 +17,7 @@ import { EmbeddedTelemetryQueue } from '../libs/queue/adapters/embedded-telemetr
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../libs/store/index.js';
 import { openEmbeddedStore } from '../libs/store/adapters/embedded.store.js';
 import { connectMongoStore } from '../libs/store/adapters/mongo.store.js';
+import { startIdleHeapTrim } from './heap-trim.js';
 
 /** The adapters one process needs, chosen by its roles and by which servers are configured. */
 export interface Adapters {
@@ -26,6 +27,8 @@ export interface Adapters {
   rateLimiter?: RateLimiter;
   identity: IdentityRepository;
   telemetry?: TelemetryRepository;
+  /** Embedded queue only: returns the heap after bursts (src/heap-trim.ts). */
+  heapTrim?: { close(): Promise<void> };
 }
 
 /** Points the embedded queue holds in memory before ingest waits (~25 MB at worst): bounds RSS under overload. */
@@ -71,7 +74,7 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
     };
     if (processor || web) adapters.telemetry = store.telemetry;
     if (ingest || processor) {
-      adapters.queue = track(
+      const queue = (adapters.queue = track(
         redis
           ? new BullTelemetryQueue({ redisUrl: redis, prefix: `${config.redisKeyPrefix}:bull` })
           : new EmbeddedTelemetryQueue({
@@ -80,7 +83,9 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
               durableBeforeAck: embedded ? () => embedded.database.syncToDisk() : undefined,
               maxPendingPoints: EMBEDDED_QUEUE_MAX_POINTS,
             }),
-      );
+      ));
+      // One process holds everything here: give the heap back once a burst has been processed.
+      if (!redis) adapters.heapTrim = track(stoppable(startIdleHeapTrim(async () => (await queue.depth()) === 0)));
     }
     if (processor || web) adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
     if (ingest || web) adapters.rateLimiter = track(redis ? new RedisRateLimiter(redis, `${config.redisKeyPrefix}:`) : new MemoryRateLimiter());
@@ -93,7 +98,7 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
 
 /** Closes in dependency order: the queue first (its consumers are already stopped), stores last. */
 export async function closeAdapters(a: Adapters): Promise<void> {
-  const steps = [a.queue, a.events, a.cache, a.rateLimiter, a.telemetry, a.identity];
+  const steps = [a.heapTrim, a.queue, a.events, a.cache, a.rateLimiter, a.telemetry, a.identity];
   for (const step of steps) {
     if (!step) continue;
     try {
@@ -110,6 +115,10 @@ export function readinessChecks(a: Adapters): ReadinessCheck[] {
   if (a.cache) checks.push({ name: 'cache', check: () => a.cache!.ping() });
   checks.push({ name: 'events', check: () => a.events.ping() });
   return checks;
+}
+
+function stoppable(stop: () => void): { close(): Promise<void> } {
+  return { close: async () => stop() };
 }
 
 function storeLogger(logger: JsonLogger) {
