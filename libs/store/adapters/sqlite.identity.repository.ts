@@ -40,7 +40,8 @@ const DRONE_COLUMNS = 'id, tenant_id, name, serial_number, model, created_at, de
 
 /**
  * Tenants, users, drones and device keys in the embedded SQLite database. Each write is one
- * synchronous transaction, so the checks and the write cannot interleave with another call.
+ * synchronous transaction, so the checks and the write cannot interleave with another call, and
+ * resolves only once fsynced (commits do not fsync; an answered sign-up or key must survive a power loss).
  * A new port method is one prepared statement here plus, for a new column, a migration.
  */
 export class SqliteIdentityRepository implements IdentityRepository {
@@ -57,6 +58,7 @@ export class SqliteIdentityRepository implements IdentityRepository {
       if (this.sql.tenantById.get(tenant.id)) throw new ConflictError('tenant already exists');
       this.sql.insertTenant.run(tenant.id, tenant.name, tenant.createdAt);
     });
+    await this.db.syncToDisk();
   }
 
   async findTenant(tenantId: string): Promise<Tenant | null> {
@@ -70,6 +72,7 @@ export class SqliteIdentityRepository implements IdentityRepository {
       if (this.sql.userById.get(user.id)) throw new ConflictError('user already exists');
       this.sql.insertUser.run(user.id, user.tenantId, user.email, emailKey(user.email), user.role, user.passwordHash, user.createdAt);
     });
+    await this.db.syncToDisk();
   }
 
   async findUserByEmail(email: string): Promise<User | null> {
@@ -88,6 +91,7 @@ export class SqliteIdentityRepository implements IdentityRepository {
       const key = drone.deletedAt === null ? keyDigest : null;
       this.sql.insertDrone.run(drone.id, drone.tenantId, drone.name, drone.serialNumber, drone.model, drone.createdAt, drone.deletedAt, key);
     });
+    await this.db.syncToDisk();
   }
 
   async findDrone(tenantId: string, droneId: string, options: { includeDeleted?: boolean } = {}): Promise<Drone | null> {
@@ -120,7 +124,7 @@ export class SqliteIdentityRepository implements IdentityRepository {
   }
 
   async replaceDeviceKey(tenantId: string, droneId: string, newDigest: string): Promise<string | null> {
-    return this.db.transaction(() => {
+    const old = this.db.transaction(() => {
       const row = this.owned(tenantId, droneId);
       if (!row || row.deleted_at !== null) return null;
       if (row.key_digest === newDigest) return row.key_digest;
@@ -129,15 +133,19 @@ export class SqliteIdentityRepository implements IdentityRepository {
       this.sql.setKey.run(newDigest, droneId);
       return row.key_digest;
     });
+    await this.db.syncToDisk();
+    return old;
   }
 
   async deleteDrone(tenantId: string, droneId: string, deletedAt: number): Promise<string | null> {
-    return this.db.transaction(() => {
+    const old = this.db.transaction(() => {
       const row = this.owned(tenantId, droneId);
       if (!row || row.deleted_at !== null) return null;
       this.sql.softDelete.run(deletedAt, droneId);
       return row.key_digest;
     });
+    await this.db.syncToDisk();
+    return old;
   }
 
   async findDeviceKey(digest: string): Promise<DeviceKeyOwner | null> {

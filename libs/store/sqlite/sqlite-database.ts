@@ -106,8 +106,13 @@ export class SqliteDatabase {
    */
   async syncToDisk(): Promise<void> {
     if (this.closed) return;
-    this.walFd ??= openSync(`${this.path}-wal`, 'a');
-    await fdatasyncAsync(this.walFd);
+    try {
+      this.walFd ??= openSync(`${this.path}-wal`, 'a');
+      await fdatasyncAsync(this.walFd);
+    } catch (err) {
+      this.logger.error(`store: fsync of ${this.path}-wal failed`, errorFields(err));
+      throw new UnavailableError();
+    }
   }
 
   /** Each repository sharing the database retains it; the last `release` closes it. */
