@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AppendLog } from './append-log.js';
+import { PointBudget } from './point-budget.js';
 import type { ConsumeOptions, TelemetryJob, TelemetryJobHandler, TelemetryQueue } from '../telemetry-queue.port.js';
 
 export interface EmbeddedTelemetryQueueOptions {
@@ -246,27 +247,5 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     for (const [id, job] of this.live) records.push({ id, job });
     this.log.rewrite(records);
     this.logRecords = records.length;
-  }
-}
-
-/** Points held by the queue against a ceiling; `wait` parks enqueuers until there is room. */
-class PointBudget {
-  private used = 0;
-  private waiters: (() => void)[] = [];
-
-  constructor(private readonly max: number) {}
-
-  /** Resolves when `n` more points fit (a job bigger than the ceiling waits for an empty queue). */
-  async wait(n: number): Promise<void> {
-    while (this.used > 0 && this.used + n > this.max) await new Promise<void>((resolve) => this.waiters.push(resolve));
-  }
-
-  take(n: number): void {
-    this.used += n;
-  }
-
-  release(n: number): void {
-    this.used = Math.max(0, this.used - n);
-    this.waiters.splice(0).forEach((resolve) => resolve());
   }
 }

@@ -46,6 +46,7 @@ const DRONE_COLUMNS = 'id, tenant_id, name, serial_number, model, created_at, de
  */
 export class SqliteIdentityRepository implements IdentityRepository {
   private readonly sql: ReturnType<typeof prepare>;
+  private closed = false;
 
   constructor(private readonly db: SqliteDatabase) {
     db.migrate('identity', IDENTITY_MIGRATIONS);
@@ -162,8 +163,6 @@ export class SqliteIdentityRepository implements IdentityRepository {
     this.closed = true;
     this.db.release();
   }
-
-  private closed = false;
 
   private owned(tenantId: string, droneId: string): DroneRow | undefined {
     const row = this.db.run(() => this.sql.droneById.get(droneId)) as DroneRow | undefined;
