@@ -17,6 +17,7 @@ import { EmbeddedTelemetryQueue } from '../libs/queue/adapters/embedded-telemetr
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../libs/store/index.js';
 import { openEmbeddedStore } from '../libs/store/adapters/embedded.store.js';
 import { connectMongoStore } from '../libs/store/adapters/mongo.store.js';
+import { startIdleHeapTrim } from './heap-trim.js';
 
 /** The adapters one process needs, chosen by its roles and by which servers are configured. */
 export interface Adapters {
@@ -26,7 +27,12 @@ export interface Adapters {
   rateLimiter?: RateLimiter;
   identity: IdentityRepository;
   telemetry?: TelemetryRepository;
+  /** Embedded queue only: returns the heap after bursts (src/heap-trim.ts). */
+  heapTrim?: { close(): Promise<void> };
 }
+
+/** Points the embedded queue holds in memory before ingest waits (~25 MB at worst): bounds RSS under overload. */
+const EMBEDDED_QUEUE_MAX_POINTS = 50_000;
 
 export const ADAPTER_TOKENS = {
   queue: TELEMETRY_QUEUE,
@@ -50,9 +56,13 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
   const track = <T extends { close(): Promise<void> }>(a: T): T => (opened.push(a), a);
 
   try {
-    const store = config.mongoUrl
-      ? await connectMongoStore(config.mongoUrl, { logger: storeLogger(logger) })
-      : await openEmbeddedStore(join(config.dataDir, 'store'), { logger: storeLogger(logger) });
+    const embedded = config.mongoUrl
+      ? null
+      : await openEmbeddedStore(join(config.dataDir, 'store'), {
+          logger: storeLogger(logger),
+          onLegacyImport: (file, records) => logger.event('info', 'imported a log of the previous embedded store format', { file, records }),
+        });
+    const store = embedded ?? (await connectMongoStore(config.mongoUrl!, { logger: storeLogger(logger) }));
     track(store.identity);
     // Ingest never reads telemetry: release its share of the store now, or closeAdapters would
     // leave it (and the MongoDB client both repositories share) open after shutdown.
@@ -64,11 +74,18 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
     };
     if (processor || web) adapters.telemetry = store.telemetry;
     if (ingest || processor) {
-      adapters.queue = track(
+      const queue = (adapters.queue = track(
         redis
           ? new BullTelemetryQueue({ redisUrl: redis, prefix: `${config.redisKeyPrefix}:bull` })
-          : new EmbeddedTelemetryQueue({ path: join(config.dataDir, 'queue', 'telemetry-queue.log') }),
-      );
+          : new EmbeddedTelemetryQueue({
+              path: join(config.dataDir, 'queue', 'telemetry-queue.log'),
+              // A job is forgotten only once what it wrote to SQLite is fsynced (commits do not fsync).
+              durableBeforeAck: embedded ? () => embedded.database.syncToDisk() : undefined,
+              maxPendingPoints: EMBEDDED_QUEUE_MAX_POINTS,
+            }),
+      ));
+      // One process holds everything here: give the heap back once a burst has been processed.
+      if (!redis) adapters.heapTrim = track(stoppable(startIdleHeapTrim(async () => (await queue.depth()) === 0)));
     }
     // Every role: ingest and the processor put positions on the live map, web reads it.
     adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
@@ -82,7 +99,7 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
 
 /** Closes in dependency order: the queue first (its consumers are already stopped), stores last. */
 export async function closeAdapters(a: Adapters): Promise<void> {
-  const steps = [a.queue, a.events, a.cache, a.rateLimiter, a.telemetry, a.identity];
+  const steps = [a.heapTrim, a.queue, a.events, a.cache, a.rateLimiter, a.telemetry, a.identity];
   for (const step of steps) {
     if (!step) continue;
     try {
@@ -99,6 +116,10 @@ export function readinessChecks(a: Adapters): ReadinessCheck[] {
   if (a.cache) checks.push({ name: 'cache', check: () => a.cache!.ping() });
   checks.push({ name: 'events', check: () => a.events.ping() });
   return checks;
+}
+
+function stoppable(stop: () => void): { close(): Promise<void> } {
+  return { close: async () => stop() };
 }
 
 function storeLogger(logger: JsonLogger) {

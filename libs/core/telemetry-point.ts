@@ -1,3 +1,5 @@
+import { isoTime } from './iso-time.js';
+
 /** Drone flight status as reported by the drone. */
 export const DRONE_STATUSES = ['ground', 'airborne', 'emergency', 'unknown'] as const;
 export type DroneStatus = (typeof DRONE_STATUSES)[number];
@@ -57,7 +59,7 @@ export interface PointView {
 }
 
 export function toPointView(p: TelemetryPoint): PointView {
-  const view: PointView = { timestamp: new Date(p.ts).toISOString(), lat: p.lat, lon: p.lon, status: p.status };
+  const view: PointView = { timestamp: isoTime(p.ts), lat: p.lat, lon: p.lon, status: p.status };
   for (const field of OPTIONAL_POINT_FIELDS) {
     if (p[field] !== undefined) view[field] = p[field];
   }
