@@ -48,7 +48,7 @@ describe('embedded store log', () => {
 
     store = await openEmbeddedStore(dir);
     expect(await store.identity.findTenant(t)).toEqual(tenant);
-    expect(await store.telemetry.insertHistory([pointOf(t, d, 1_000), pointOf(t, d, 2_000)])).toBe(1);
+    expect(await store.telemetry.insertHistory([pointOf(t, d, 1_000), pointOf(t, d, 2_000)])).toHaveLength(1);
     const second = tenantOf('second');
     await store.identity.createTenant(second);
     await closeAll(store);
@@ -89,7 +89,7 @@ describe('embedded store log', () => {
     await closeAll(store);
     // The compacted log replays to the same data.
     store = await openEmbeddedStore(dir);
-    expect(await store.telemetry.insertHistory([pointOf(t, d, 10_995)])).toBe(0);
+    expect(await store.telemetry.insertHistory([pointOf(t, d, 10_995)])).toHaveLength(0);
     expect(await store.identity.findDeviceKey('k10')).toEqual({ tenantId: t, droneId: drone.id });
     await closeAll(store);
   });

@@ -46,7 +46,7 @@ export class EmbeddedTelemetryRepository implements TelemetryRepository {
     return repo;
   }
 
-  async insertHistory(points: TelemetryPoint[]): Promise<number> {
+  async insertHistory(points: TelemetryPoint[]): Promise<TelemetryPoint[]> {
     this.writer.check();
     const fresh: TelemetryPoint[] = [];
     const seenHere = new Set<string>();
@@ -59,7 +59,7 @@ export class EmbeddedTelemetryRepository implements TelemetryRepository {
     const record: TelemetryRecord = { t: 'h', v: fresh };
     if (fresh.length > 0) this.apply(record);
     await this.writer.commit(fresh.length > 0 ? [record] : []);
-    return fresh.length;
+    return fresh.map((p) => ({ ...p }));
   }
 
   async applyStates(candidates: DroneState[]): Promise<DroneState[]> {

@@ -1,0 +1,2 @@
+export * from './memory.flight.repository.js';
+export * from './mongo.flight.repository.js';

@@ -1,0 +1,36 @@
+import type { FlightRecord } from './flight.js';
+
+export const FLIGHT_REPOSITORY = Symbol('FlightRepository');
+
+export interface FlightListQuery {
+  tenantId: string;
+  droneId?: string;
+  /** Flights overlapping [from, to]: startTs <= to and endTs >= from. */
+  from: number;
+  to: number;
+  limit: number;
+  /** Newest first by (startTs, id) descending; `after` is the last item of the previous page. */
+  after?: { startTs: number; id: string };
+}
+
+/** What one detection step changes for one drone: applied as upserts, then removals. */
+export interface FlightChange {
+  upsert: FlightRecord[];
+  remove: string[];
+}
+
+/**
+ * Stored flight summaries. Flights of one drone never overlap in time; the detector keeps that
+ * true by rewriting every flight a change touches, so adapters only store and index.
+ */
+export interface FlightRepository {
+  /** The drone's flights overlapping [from, to], ascending by startTs. */
+  overlapping(droneId: string, from: number, to: number): Promise<FlightRecord[]>;
+  /** Writes upserts (by id) first, then removals, so a crash in between leaves overlaps the detector heals, never gaps. */
+  apply(change: FlightChange): Promise<void>;
+  /** A flight of this tenant, or null (a foreign id is null too). */
+  get(tenantId: string, id: string): Promise<FlightRecord | null>;
+  list(query: FlightListQuery): Promise<FlightRecord[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
