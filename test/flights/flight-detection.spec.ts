@@ -72,7 +72,7 @@ describe('flight detection', () => {
     expect(await spans()).toEqual([[10, 30, 3]]);
     const [f] = await stored();
     expect(f).toMatchObject({ maxAltitude: 106, batteryStart: 99.9, batteryEnd: 99.7, maxSpeed: null, maxHeightAgl: null });
-    expect(f.distanceMeters).toBeCloseTo(2 * 1.1119, 2);
+    expect(f.distanceMeters).toBeCloseTo(2 * 11.1195, 1);
   });
 
   it('status unknown: in the air above 2 m AGL or faster than 2 m/s', async () => {
