@@ -14,6 +14,9 @@ import type { ReadinessCheck } from '../libs/ops/readiness.js';
 import { TELEMETRY_QUEUE, type TelemetryQueue } from '../libs/queue/index.js';
 import { BullTelemetryQueue } from '../libs/queue/adapters/bull-telemetry-queue.js';
 import { EmbeddedTelemetryQueue } from '../libs/queue/adapters/embedded-telemetry-queue.js';
+import { FLIGHT_REPOSITORY, type FlightRepository } from '../libs/flights/flight.repository.port.js';
+import { MemoryFlightRepository } from '../libs/flights/adapters/memory.flight.repository.js';
+import { MongoFlightRepository } from '../libs/flights/adapters/mongo.flight.repository.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../libs/store/index.js';
 import { openEmbeddedStore } from '../libs/store/adapters/embedded.store.js';
 import { connectMongoStore } from '../libs/store/adapters/mongo.store.js';
@@ -26,6 +29,7 @@ export interface Adapters {
   rateLimiter?: RateLimiter;
   identity: IdentityRepository;
   telemetry?: TelemetryRepository;
+  flights?: FlightRepository;
 }
 
 export const ADAPTER_TOKENS = {
@@ -35,6 +39,7 @@ export const ADAPTER_TOKENS = {
   rateLimiter: RATE_LIMITER,
   identity: IDENTITY_REPOSITORY,
   telemetry: TELEMETRY_REPOSITORY,
+  flights: FLIGHT_REPOSITORY,
 } as const;
 
 /**
@@ -63,6 +68,11 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       events: track(redis ? new RedisRoleEvents({ redisUrl: redis, prefix: config.redisKeyPrefix }) : new InProcessRoleEvents()),
     };
     if (processor || web) adapters.telemetry = store.telemetry;
+    // Flights: MongoDB when configured; in memory otherwise until the embedded store's SQLite
+    // provider lands (embedded flights are then rebuilt by new points only, see README).
+    if (processor || web) {
+      adapters.flights = track(config.mongoUrl ? await MongoFlightRepository.connect(config.mongoUrl, { logger: storeLogger(logger) }) : new MemoryFlightRepository());
+    }
     if (ingest || processor) {
       adapters.queue = track(
         redis
@@ -81,7 +91,7 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
 
 /** Closes in dependency order: the queue first (its consumers are already stopped), stores last. */
 export async function closeAdapters(a: Adapters): Promise<void> {
-  const steps = [a.queue, a.events, a.cache, a.rateLimiter, a.telemetry, a.identity];
+  const steps = [a.queue, a.events, a.cache, a.rateLimiter, a.flights, a.telemetry, a.identity];
   for (const step of steps) {
     if (!step) continue;
     try {

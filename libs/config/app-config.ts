@@ -25,6 +25,8 @@ export interface AppConfig {
   mongoUrl: string | null;
   dataDir: string;
   offlineAfterSeconds: number;
+  /** Two in-the-air points further apart than this belong to different flights. */
+  flightGapSeconds: number;
   demo: boolean;
   logLevel: LogLevel;
   rateLimits: { device: RateLimit; user: RateLimit; login: RateLimit };
@@ -68,6 +70,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mongoUrl,
     dataDir: read.string('DATA_DIR') ?? './data',
     offlineAfterSeconds: read.int('OFFLINE_AFTER_SECONDS', 60, 1, 86400),
+    flightGapSeconds: read.int('FLIGHT_GAP_SECONDS', 300, 1, 86400),
     demo: read.bool('DEMO', false),
     logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     rateLimits: {

@@ -1,7 +1,21 @@
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { FLIGHT_REPOSITORY, FlightDetector, type FlightRepository } from '../flights/index.js';
+import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
 import { ProcessingWorker } from './processing.worker.js';
 import { TelemetryProcessor } from './telemetry.processor.js';
 
-/** The processor role: consumes the queue into history, state, cache and events. */
-@Module({ providers: [TelemetryProcessor, ProcessingWorker] })
+/** The processor role: consumes the queue into history, state, flights, cache and events. */
+@Module({
+  providers: [
+    TelemetryProcessor,
+    ProcessingWorker,
+    {
+      provide: FlightDetector,
+      inject: [FLIGHT_REPOSITORY, TELEMETRY_REPOSITORY, APP_CONFIG],
+      useFactory: (flights: FlightRepository, telemetry: TelemetryRepository, config: AppConfig) =>
+        new FlightDetector(flights, telemetry, config.flightGapSeconds * 1000),
+    },
+  ],
+})
 export class ProcessingModule {}

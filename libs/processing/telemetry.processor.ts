@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { newestPerDrone, stateFromPoint, type DroneState } from '../core/index.js';
+import { newestPerDrone, pointKey, stateFromPoint, type DroneState } from '../core/index.js';
 import { LIVE_MAP_CACHE, type LiveDrone, type LiveMapCache } from '../cache/index.js';
 import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
+import { FlightDetector } from '../flights/flight-detector.js';
 import { AppMetrics } from '../ops/metrics.js';
 import type { TelemetryJob } from '../queue/index.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../store/index.js';
 import { DroneNames } from './drone-names.js';
 
 /**
- * Turns a queued job into history, per-drone state, cached live positions and events.
+ * Turns a queued job into history, flights, per-drone state, cached live positions and events.
  * Idempotent, so a job that runs twice (retry, crash) changes nothing the second time:
  * history is keyed by (drone, timestamp) and a state only moves forward.
  */
@@ -22,6 +23,7 @@ export class TelemetryProcessor {
     @Inject(LIVE_MAP_CACHE) private readonly cache: LiveMapCache,
     @Inject(ROLE_EVENTS) private readonly events: RoleEvents,
     private readonly metrics: AppMetrics,
+    private readonly flights: FlightDetector,
   ) {
     this.names = new DroneNames(identity);
   }
@@ -29,9 +31,14 @@ export class TelemetryProcessor {
   async process(job: TelemetryJob): Promise<void> {
     const { points } = job;
     if (points.length === 0) return;
-    const inserted = await this.telemetry.insertHistory(points);
+    const fresh = await this.telemetry.insertHistory(points);
+    const inserted = fresh.length;
     const applied = await this.telemetry.applyStates(newestPerDrone(points).map(stateFromPoint));
     if (applied.length > 0) await this.publish(applied);
+    // Flights last, so they never delay the live map. A job that fails here runs again and finds
+    // its points already stored; the detector checks those against the flights and repairs them.
+    const freshKeys = new Set(fresh.map(pointKey));
+    await this.flights.onPoints(fresh, points.filter((p) => !freshKeys.has(pointKey(p))));
 
     this.metrics.processedPoints.inc({ result: 'new' }, inserted);
     if (points.length > inserted) this.metrics.processedPoints.inc({ result: 'duplicate' }, points.length - inserted);
