@@ -17,6 +17,9 @@ import { EmbeddedTelemetryQueue } from '../libs/queue/adapters/embedded-telemetr
 import { FLIGHT_REPOSITORY, type FlightRepository } from '../libs/flights/flight.repository.port.js';
 import { MemoryFlightRepository } from '../libs/flights/adapters/memory.flight.repository.js';
 import { MongoFlightRepository } from '../libs/flights/adapters/mongo.flight.repository.js';
+import { DRONE_LOCKS, type DroneLocks } from '../libs/flights/drone-locks.port.js';
+import { InProcessDroneLocks } from '../libs/flights/adapters/in-process.drone-locks.js';
+import { RedisDroneLocks } from '../libs/flights/adapters/redis.drone-locks.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../libs/store/index.js';
 import { openEmbeddedStore } from '../libs/store/adapters/embedded.store.js';
 import { connectMongoStore } from '../libs/store/adapters/mongo.store.js';
@@ -30,6 +33,7 @@ export interface Adapters {
   identity: IdentityRepository;
   telemetry?: TelemetryRepository;
   flights?: FlightRepository;
+  droneLocks?: DroneLocks;
 }
 
 export const ADAPTER_TOKENS = {
@@ -40,6 +44,7 @@ export const ADAPTER_TOKENS = {
   identity: IDENTITY_REPOSITORY,
   telemetry: TELEMETRY_REPOSITORY,
   flights: FLIGHT_REPOSITORY,
+  droneLocks: DRONE_LOCKS,
 } as const;
 
 /**
@@ -80,6 +85,8 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
           : new EmbeddedTelemetryQueue({ path: join(config.dataDir, 'queue', 'telemetry-queue.log') }),
       );
     }
+    // Processors serialise flight updates per drone; across replicas that needs Redis.
+    if (processor) adapters.droneLocks = track(redis ? new RedisDroneLocks(redis, `${config.redisKeyPrefix}:`) : new InProcessDroneLocks());
     if (processor || web) adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
     if (ingest || web) adapters.rateLimiter = track(redis ? new RedisRateLimiter(redis, `${config.redisKeyPrefix}:`) : new MemoryRateLimiter());
     return adapters;
@@ -91,7 +98,7 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
 
 /** Closes in dependency order: the queue first (its consumers are already stopped), stores last. */
 export async function closeAdapters(a: Adapters): Promise<void> {
-  const steps = [a.queue, a.events, a.cache, a.rateLimiter, a.flights, a.telemetry, a.identity];
+  const steps = [a.queue, a.events, a.cache, a.rateLimiter, a.droneLocks, a.flights, a.telemetry, a.identity];
   for (const step of steps) {
     if (!step) continue;
     try {

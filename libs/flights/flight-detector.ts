@@ -3,7 +3,8 @@ import type { TelemetryRepository } from '../store/index.js';
 import { isInAir, type FlightRecord } from './flight.js';
 import { buildRuns, type RunItem } from './flight-runs.js';
 import type { FlightChange, FlightRepository } from './flight.repository.port.js';
-import { KeyedLock } from './keyed-lock.js';
+import { InProcessDroneLocks } from './adapters/in-process.drone-locks.js';
+import type { DroneLocks } from './drone-locks.port.js';
 
 const PAGE = 10_000;
 
@@ -25,12 +26,12 @@ const PAGE = 10_000;
  * it; after a split the first part keeps it); absorbed flights that lost their id are removed.
  */
 export class FlightDetector {
-  private readonly lock = new KeyedLock();
-
   constructor(
     private readonly flights: FlightRepository,
     private readonly telemetry: TelemetryRepository,
     private readonly gapMs: number,
+    /** Steps of one drone never interleave (they read, then rewrite its flights). */
+    private readonly locks: DroneLocks = new InProcessDroneLocks(),
   ) {}
 
   /**
@@ -46,7 +47,10 @@ export class FlightDetector {
     };
     for (const p of fresh) entry(p).fresh.push(p);
     for (const p of repeated) entry(p).repeated.push(p);
-    await Promise.all([...perDrone].map(([droneId, e]) => this.lock.run(droneId, () => this.detect(e.fresh, e.repeated))));
+    await this.locks.forEach([...perDrone.keys()], (droneId) => {
+      const e = perDrone.get(droneId)!;
+      return this.detect(e.fresh, e.repeated);
+    });
   }
 
   private async detect(fresh: TelemetryPoint[], repeated: TelemetryPoint[]): Promise<void> {

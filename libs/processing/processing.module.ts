@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { FLIGHT_REPOSITORY, FlightDetector, type FlightRepository } from '../flights/index.js';
+import { DRONE_LOCKS, FLIGHT_REPOSITORY, FlightDetector, type DroneLocks, type FlightRepository } from '../flights/index.js';
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
 import { ProcessingWorker } from './processing.worker.js';
 import { TelemetryProcessor } from './telemetry.processor.js';
@@ -12,9 +12,9 @@ import { TelemetryProcessor } from './telemetry.processor.js';
     ProcessingWorker,
     {
       provide: FlightDetector,
-      inject: [FLIGHT_REPOSITORY, TELEMETRY_REPOSITORY, APP_CONFIG],
-      useFactory: (flights: FlightRepository, telemetry: TelemetryRepository, config: AppConfig) =>
-        new FlightDetector(flights, telemetry, config.flightGapSeconds * 1000),
+      inject: [FLIGHT_REPOSITORY, TELEMETRY_REPOSITORY, APP_CONFIG, DRONE_LOCKS],
+      useFactory: (flights: FlightRepository, telemetry: TelemetryRepository, config: AppConfig, locks: DroneLocks) =>
+        new FlightDetector(flights, telemetry, config.flightGapSeconds * 1000, locks),
     },
   ],
 })

@@ -24,7 +24,7 @@ describe('export HTTP contract', () => {
     const res = await fetch(app.url + path, { headers: { authorization: `Bearer ${token}` } });
     return { status: res.status, headers: res.headers, text: await res.text() };
   };
-  const xml = (text: string) => new DOMParser().parseFromString(text, 'text/xml') as unknown as Document;
+  const xml = (text: string) => new DOMParser().parseFromString(text, 'text/xml') as unknown as Parameters<typeof gpx>[0];
   const window = () => `from=${encodeURIComponent(new Date(t0 - S).toISOString())}&to=${encodeURIComponent(new Date(t0 + 100 * S).toISOString())}`;
 
   beforeAll(async () => {

@@ -210,7 +210,7 @@ describeWith(testRedisUrl && testMongoUrl)('role module trees (in-process, Redis
           .sort();
         const expected = {
           ingest: ['events', 'identity', 'queue', 'rateLimiter'],
-          processor: ['cache', 'events', 'flights', 'identity', 'queue', 'telemetry'],
+          processor: ['cache', 'droneLocks', 'events', 'flights', 'identity', 'queue', 'telemetry'],
           web: ['cache', 'events', 'flights', 'identity', 'rateLimiter', 'telemetry'],
         }[role];
         expect(opened).toEqual(expected);
