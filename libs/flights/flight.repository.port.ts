@@ -31,6 +31,8 @@ export interface FlightRepository {
   /** A flight of this tenant, or null (a foreign id is null too). */
   get(tenantId: string, id: string): Promise<FlightRecord | null>;
   list(query: FlightListQuery): Promise<FlightRecord[]>;
+  /** Retention: removes flights that ended before the cut-off; returns how many went. */
+  deleteEndedBefore(ts: number): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

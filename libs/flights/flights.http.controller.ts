@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AllowQueryToken, type UserRequest } from '../identity/auth-user.js';
 import { ParseIdPipe } from '../identity/id.pipe.js';
@@ -10,6 +10,7 @@ import { EXPORT_FORMAT_NAMES, parseExportFormat } from './export/export-formats.
 import { FlightExportService, MAX_EXPORT_POINTS } from './flight-export.service.js';
 import { decodeFlightCursor, encodeFlightCursor, parseOptionalId } from './flight-params.js';
 import { FlightQueryService } from './flight-query.service.js';
+import { FlightDoc, FlightPageDoc, FlightTrackDoc } from './flight.openapi.js';
 import { sendExport } from './send-export.js';
 
 const WEEK_MS = 7 * 24 * 3_600_000;
@@ -31,6 +32,7 @@ export class FlightsHttpController {
   @ApiQuery({ name: 'to', required: false, schema: { type: 'string', format: 'date-time' } })
   @ApiQuery({ name: 'limit', required: false, description: '1..500, default 100', schema: { type: 'integer', minimum: 1, maximum: 500 } })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiOkResponse({ type: FlightPageDoc })
   @ApiResponse({ status: 404, description: 'droneId names no drone of this tenant' })
   async list(@Req() req: UserRequest, @Query() query: Record<string, unknown>) {
     onlyParams(query, ['droneId', 'from', 'to', 'limit', 'cursor']);
@@ -46,6 +48,7 @@ export class FlightsHttpController {
   @Get(':id')
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOperation({ summary: 'One flight' })
+  @ApiOkResponse({ type: FlightDoc })
   @ApiResponse({ status: 404, description: 'No such flight in this tenant' })
   async detail(@Req() req: UserRequest, @Param('id', ParseIdPipe) id: string, @Query() query: Record<string, unknown>) {
     onlyParams(query, []);
@@ -55,6 +58,7 @@ export class FlightsHttpController {
   @Get(':id/track')
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOperation({ summary: 'All points of a flight, ascending' })
+  @ApiOkResponse({ type: FlightTrackDoc })
   @ApiResponse({ status: 404, description: 'No such flight in this tenant' })
   async track(@Req() req: UserRequest, @Param('id', ParseIdPipe) id: string, @Query() query: Record<string, unknown>) {
     onlyParams(query, []);

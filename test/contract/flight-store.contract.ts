@@ -50,6 +50,17 @@ export function flightStoreContract(name: string, open: () => Promise<FlightRepo
       expect(await repo.get(t, f.id)).toBeNull();
     });
 
+    it('retention removes flights that ended before the cut-off', async () => {
+      const t = newId();
+      const d = newId();
+      // Tiny timestamps: only this test's flights are that old.
+      const [old, crossing] = [flightOf(t, d, 10, 20), flightOf(t, d, 30, 50)];
+      await repo.apply({ upsert: [old, crossing], remove: [] });
+      expect(await repo.deleteEndedBefore(40)).toBe(1);
+      expect((await repo.overlapping(d, 0, 100)).map((f) => f.id)).toEqual([crossing.id]);
+      expect(await repo.deleteEndedBefore(40)).toBe(0);
+    });
+
     it('get is scoped to the tenant', async () => {
       const f = flightOf(newId(), newId(), BASE, BASE + 1000);
       await repo.apply({ upsert: [f], remove: [] });

@@ -52,6 +52,12 @@ export class MemoryFlightRepository implements FlightRepository {
       .map(clone);
   }
 
+  async deleteEndedBefore(ts: number): Promise<number> {
+    const old = [...this.byId.values()].filter((f) => f.endTs < ts).map((f) => f.id);
+    await this.apply({ upsert: [], remove: old });
+    return old.length;
+  }
+
   async ping(): Promise<void> {}
   async close(): Promise<void> {}
 }

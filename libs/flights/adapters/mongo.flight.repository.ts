@@ -72,6 +72,10 @@ export class MongoFlightRepository implements FlightRepository {
     });
   }
 
+  deleteEndedBefore(ts: number): Promise<number> {
+    return this.guard.run('flights.deleteEndedBefore', async () => (await this.flights.deleteMany({ endTs: { $lt: ts } })).deletedCount);
+  }
+
   ping(): Promise<void> {
     return this.guard.run('ping', async () => {
       await this.handle.db.command({ ping: 1 });
