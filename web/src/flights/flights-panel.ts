@@ -36,6 +36,8 @@ export class FlightsPanel {
   private lastFrame = 0;
   private lastChart = 0;
   private followOn = false;
+  /** Main-thread ms of the last replay frames' own work (sample, marker, readout, charts): see frameStats. */
+  private readonly frameMs: number[] = [];
 
   constructor(map: MlMap) {
     this.layer = new ReplayLayer(map);
@@ -132,6 +134,7 @@ export class FlightsPanel {
 
   private render(forceCharts = false): void {
     if (!this.track || !this.clock) return;
+    const began = performance.now();
     const s = this.track.sample(this.clock.position);
     this.layer.moveMarker(s.lon, s.lat);
     if (this.followOn) this.layer.follow(s.lon, s.lat);
@@ -141,6 +144,13 @@ export class FlightsPanel {
       this.lastChart = now;
       this.charts.setTime(s.t);
     }
+    this.frameMs.push(performance.now() - began);
+    if (this.frameMs.length > 2000) this.frameMs.splice(0, 1000);
+  }
+
+  /** For the perf check: how long the replay's own per-frame step took (ms), newest last. */
+  frameStats(): number[] {
+    return [...this.frameMs];
   }
 
   private stopReplay(): void {
