@@ -10,6 +10,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { benchFlights } from './flights-bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -232,6 +233,21 @@ async function benchProduct(label: string, env: Record<string, string>, baseline
   }
 }
 
+/** The flights phase (bench/flights-bench.ts) on a fresh product process per run. */
+function flightTools(env: Record<string, string>) {
+  return {
+    setUpFleet,
+    batched,
+    start: async (extra: Record<string, string>) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'dt-bench-'));
+      const common = { PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: ADMIN, JWT_SECRET: 'bench-jwt-secret-0123456789-0123456789', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+      const limits = { RATE_LIMIT_DEVICE_MAX: '0', RATE_LIMIT_USER_MAX: '0', RATE_LIMIT_LOGIN_MAX: '0' };
+      const p = await startProcess(join(root, 'dist', 'src', 'main.js'), { ...common, ...limits, ...env, ...extra });
+      return { url: p.url, stop: async () => (await p.stop(), rmSync(dataDir, { recursive: true, force: true })) };
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const baselineServer = await startProcess(join(here, 'baseline-server.js'), { PORT: '0' });
   let baseline: autocannon.Result;
@@ -253,6 +269,7 @@ async function main(): Promise<void> {
     if (mongo) env.MONGO_URL = mongo;
     rows.push(...(await benchProduct([redis && 'Redis', mongo && 'MongoDB'].filter(Boolean).join(' + '), env, baseline)));
   }
+  if (process.env.BENCH_FLIGHTS !== 'false') rows.push(...(await benchFlights('embedded', flightTools({}))));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   process.stdout.write(
     `\n## dronetrack benchmark (${new Date().toISOString()})\n\nMachine: ${machine}. autocannon ${CONNECTIONS} connections, ${DURATION} s, same machine.\n\n` +

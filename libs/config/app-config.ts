@@ -27,6 +27,8 @@ export interface AppConfig {
   offlineAfterSeconds: number;
   /** Two in-the-air points further apart than this belong to different flights. */
   flightGapSeconds: number;
+  /** false: the processor keeps no flights (to measure its cost; flights then go stale). */
+  flightDetection: boolean;
   demo: boolean;
   logLevel: LogLevel;
   rateLimits: { device: RateLimit; user: RateLimit; login: RateLimit };
@@ -71,6 +73,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: read.string('DATA_DIR') ?? './data',
     offlineAfterSeconds: read.int('OFFLINE_AFTER_SECONDS', 60, 1, 86400),
     flightGapSeconds: read.int('FLIGHT_GAP_SECONDS', 300, 1, 86400),
+    flightDetection: read.bool('FLIGHT_DETECTION', true),
     demo: read.bool('DEMO', false),
     logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     rateLimits: {

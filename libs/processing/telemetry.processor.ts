@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { newestPerDrone, pointKey, stateFromPoint, type DroneState } from '../core/index.js';
 import { LIVE_MAP_CACHE, type LiveDrone, type LiveMapCache } from '../cache/index.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
 import { FlightDetector } from '../flights/flight-detector.js';
 import { AppMetrics } from '../ops/metrics.js';
@@ -24,6 +25,7 @@ export class TelemetryProcessor {
     @Inject(ROLE_EVENTS) private readonly events: RoleEvents,
     private readonly metrics: AppMetrics,
     private readonly flights: FlightDetector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.names = new DroneNames(identity);
   }
@@ -37,8 +39,10 @@ export class TelemetryProcessor {
     if (applied.length > 0) await this.publish(applied);
     // Flights last, so they never delay the live map. A job that fails here runs again and finds
     // its points already stored; the detector checks those against the flights and repairs them.
-    const freshKeys = new Set(fresh.map(pointKey));
-    await this.flights.onPoints(fresh, points.filter((p) => !freshKeys.has(pointKey(p))));
+    if (this.config.flightDetection) {
+      const freshKeys = new Set(fresh.map(pointKey));
+      await this.flights.onPoints(fresh, points.filter((p) => !freshKeys.has(pointKey(p))));
+    }
 
     this.metrics.processedPoints.inc({ result: 'new' }, inserted);
     if (points.length > inserted) this.metrics.processedPoints.inc({ result: 'duplicate' }, points.length - inserted);
