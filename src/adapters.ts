@@ -15,7 +15,7 @@ import { TELEMETRY_QUEUE, type TelemetryQueue } from '../libs/queue/index.js';
 import { BullTelemetryQueue } from '../libs/queue/adapters/bull-telemetry-queue.js';
 import { EmbeddedTelemetryQueue } from '../libs/queue/adapters/embedded-telemetry-queue.js';
 import { FLIGHT_REPOSITORY, type FlightRepository } from '../libs/flights/flight.repository.port.js';
-import { MemoryFlightRepository } from '../libs/flights/adapters/memory.flight.repository.js';
+import { SqliteFlightRepository } from '../libs/flights/adapters/sqlite.flight.repository.js';
 import { MongoFlightRepository } from '../libs/flights/adapters/mongo.flight.repository.js';
 import { DRONE_LOCKS, type DroneLocks } from '../libs/flights/drone-locks.port.js';
 import { InProcessDroneLocks } from '../libs/flights/adapters/in-process.drone-locks.js';
@@ -35,6 +35,9 @@ export interface Adapters {
   flights?: FlightRepository;
   droneLocks?: DroneLocks;
 }
+
+/** Points the embedded queue holds in memory before ingest waits (~25 MB at worst): bounds RSS under overload. */
+const EMBEDDED_QUEUE_MAX_POINTS = 50_000;
 
 export const ADAPTER_TOKENS = {
   queue: TELEMETRY_QUEUE,
@@ -60,9 +63,13 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
   const track = <T extends { close(): Promise<void> }>(a: T): T => (opened.push(a), a);
 
   try {
-    const store = config.mongoUrl
-      ? await connectMongoStore(config.mongoUrl, { logger: storeLogger(logger) })
-      : await openEmbeddedStore(join(config.dataDir, 'store'), { logger: storeLogger(logger) });
+    const embedded = config.mongoUrl
+      ? null
+      : await openEmbeddedStore(join(config.dataDir, 'store'), {
+          logger: storeLogger(logger),
+          onLegacyImport: (file, records) => logger.event('info', 'imported a log of the previous embedded store format', { file, records }),
+        });
+    const store = embedded ?? (await connectMongoStore(config.mongoUrl!, { logger: storeLogger(logger) }));
     track(store.identity);
     // Ingest never reads telemetry: release its share of the store now, or closeAdapters would
     // leave it (and the MongoDB client both repositories share) open after shutdown.
@@ -73,16 +80,20 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       events: track(redis ? new RedisRoleEvents({ redisUrl: redis, prefix: config.redisKeyPrefix }) : new InProcessRoleEvents()),
     };
     if (processor || web) adapters.telemetry = store.telemetry;
-    // Flights: MongoDB when configured; in memory otherwise until the embedded store's SQLite
-    // provider lands (embedded flights are then rebuilt by new points only, see README).
+    // Flights live next to the history: in the embedded database, or on MongoDB.
     if (processor || web) {
-      adapters.flights = track(config.mongoUrl ? await MongoFlightRepository.connect(config.mongoUrl, { logger: storeLogger(logger) }) : new MemoryFlightRepository());
+      adapters.flights = track(embedded ? new SqliteFlightRepository(embedded.database) : await MongoFlightRepository.connect(config.mongoUrl!, { logger: storeLogger(logger) }));
     }
     if (ingest || processor) {
       adapters.queue = track(
         redis
           ? new BullTelemetryQueue({ redisUrl: redis, prefix: `${config.redisKeyPrefix}:bull` })
-          : new EmbeddedTelemetryQueue({ path: join(config.dataDir, 'queue', 'telemetry-queue.log') }),
+          : new EmbeddedTelemetryQueue({
+              path: join(config.dataDir, 'queue', 'telemetry-queue.log'),
+              // A job is forgotten only once what it wrote to SQLite is fsynced (commits do not fsync).
+              durableBeforeAck: embedded ? () => embedded.database.syncToDisk() : undefined,
+              maxPendingPoints: EMBEDDED_QUEUE_MAX_POINTS,
+            }),
       );
     }
     // Processors serialise flight updates per drone; across replicas that needs Redis.

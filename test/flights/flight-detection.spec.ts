@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { newId, type TelemetryPoint } from '../../libs/core/index.js';
 import { buildRuns } from '../../libs/flights/flight-runs.js';
 import { FlightDetector, MemoryFlightRepository, type FlightRecord } from '../../libs/flights/index.js';
-import { EmbeddedTelemetryRepository } from '../../libs/store/index.js';
+import { openEmbeddedStore, type EmbeddedStore } from '../../libs/store/index.js';
 
 const GAP_S = 300;
 const GAP = GAP_S * 1000;
@@ -17,12 +17,15 @@ const S = 1000;
  */
 describe('flight detection', () => {
   let dir: string;
-  let telemetry: EmbeddedTelemetryRepository;
+  let store: EmbeddedStore;
+  let telemetry: EmbeddedStore['telemetry'];
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dt-flights-'));
-    telemetry = await EmbeddedTelemetryRepository.open(dir);
+    store = await openEmbeddedStore(dir);
+    telemetry = store.telemetry;
   });
   afterAll(async () => {
+    await store.identity.close();
     await telemetry.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,0 +1,42 @@
+import type { Migration } from '../../store/sqlite/index.js';
+
+/**
+ * Flights of the embedded store. `drone_start` serves the detector's overlap reads, the two
+ * `newest` indexes the flight log (newest first, per tenant or per drone) with keyset paging.
+ * Positions and bbox are plain columns: nothing is parsed per row.
+ */
+export const FLIGHT_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'flights with overlap and newest-first indexes',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE flights (
+          id TEXT PRIMARY KEY,
+          tenant_id TEXT NOT NULL,
+          drone_id TEXT NOT NULL,
+          start_ts INTEGER NOT NULL,
+          end_ts INTEGER NOT NULL,
+          points INTEGER NOT NULL,
+          distance_m REAL NOT NULL,
+          max_altitude REAL,
+          max_height_agl REAL,
+          max_speed REAL,
+          battery_start REAL,
+          battery_end REAL,
+          min_lon REAL NOT NULL,
+          min_lat REAL NOT NULL,
+          max_lon REAL NOT NULL,
+          max_lat REAL NOT NULL,
+          first_lat REAL NOT NULL,
+          first_lon REAL NOT NULL,
+          last_lat REAL NOT NULL,
+          last_lon REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX flights_drone_start ON flights (drone_id, start_ts);
+        CREATE INDEX flights_tenant_newest ON flights (tenant_id, start_ts DESC, id DESC);
+        CREATE INDEX flights_tenant_drone_newest ON flights (tenant_id, drone_id, start_ts DESC, id DESC);
+        CREATE INDEX flights_end ON flights (end_ts);
+      `),
+  },
+];
