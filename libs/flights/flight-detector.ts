@@ -2,7 +2,7 @@ import { newId, type TelemetryPoint } from '../core/index.js';
 import type { TelemetryRepository } from '../store/index.js';
 import { isInAir, type FlightRecord } from './flight.js';
 import { buildRuns, type RunItem } from './flight-runs.js';
-import type { FlightChange, FlightRepository } from './flight.repository.port.js';
+import type { DroneTail, FlightChange, FlightRepository } from './flight.repository.port.js';
 import { InProcessDroneLocks } from './adapters/in-process.drone-locks.js';
 import type { DroneLocks } from './drone-locks.port.js';
 
@@ -24,6 +24,7 @@ const PAGE = 10_000;
  *    the runs equal the true flights there.
  * Ids: a run keeps the id of the earliest stored flight it absorbs (extension and merge keep
  * it; after a split the first part keeps it); absorbed flights that lost their id are removed.
+ * Appending after the drone's tail (the usual case) skips steps 2-3: see `append`.
  */
 export class FlightDetector {
   constructor(
@@ -62,16 +63,34 @@ export class FlightDetector {
       if (p.ts < min) min = p.ts;
       if (p.ts > max) max = p.ts;
     }
-    const stored = await this.flights.overlapping(droneId, min - this.gapMs, max + this.gapMs);
+    const [stored, tail] = await Promise.all([this.flights.overlapping(droneId, min - this.gapMs, max + this.gapMs), this.flights.tail(droneId)]);
+    if (repeated.length === 0 && tail && min > tail.ts) {
+      await this.flights.apply(this.append(tenantId, droneId, fresh, stored, tail));
+      return;
+    }
     const touched = [...fresh, ...repeated.filter((p) => !consistent(p, stored))];
     const broken = brokenFlights(stored, touched);
     if (touched.length === 0 && broken.size === 0) return;
-
-    const change = await this.rebuild(tenantId, droneId, touched, stored, broken);
-    if (change.upsert.length > 0 || change.remove.length > 0) await this.flights.apply(change);
+    await this.flights.apply(await this.rebuild(tenantId, droneId, touched, stored, broken, tail));
   }
 
-  private async rebuild(tenantId: string, droneId: string, touched: TelemetryPoint[], stored: FlightRecord[], broken: Set<FlightRecord>): Promise<FlightChange> {
+  /**
+   * The common case, without reading history: every new point is newer than the tail (the newest
+   * point already in the drone's flights), so the only stored point that can link to them is the
+   * tail itself, the last point of the flight ending there. A point stored but not yet detected
+   * (another job's, between tail and these) is older than the new tail, so its own step takes
+   * the full path below and corrects the flights around it.
+   */
+  private append(tenantId: string, droneId: string, fresh: TelemetryPoint[], stored: FlightRecord[], tail: DroneTail): FlightChange {
+    const last = tail.inAir ? stored.find((f) => f.endTs === tail.ts) : undefined;
+    const items: RunItem[] = last ? [{ kind: 'flight', flight: last }] : [];
+    const points = [...fresh].sort((a, b) => a.ts - b.ts);
+    for (const point of points) items.push({ kind: 'point', point });
+    const newest = points[points.length - 1];
+    return { ...this.toChange(tenantId, droneId, items, last ? [last] : []), tail: { droneId, ts: newest.ts, inAir: isInAir(newest) } };
+  }
+
+  private async rebuild(tenantId: string, droneId: string, touched: TelemetryPoint[], stored: FlightRecord[], broken: Set<FlightRecord>, tail: DroneTail | null): Promise<FlightChange> {
     let lo = Infinity;
     let hi = -Infinity;
     for (const p of touched) {
@@ -87,12 +106,21 @@ export class FlightDetector {
     }
     const blocks = stored.filter((f) => !broken.has(f));
     const items: RunItem[] = blocks.map((flight) => ({ kind: 'flight', flight }));
+    let newest: TelemetryPoint | null = null;
     for await (const point of this.history(tenantId, droneId, lo, hi)) {
+      newest = point;
       if (blocks.some((f) => point.ts >= f.startTs && point.ts <= f.endTs)) continue;
       items.push({ kind: 'point', point, owner: stored.find((f) => broken.has(f) && point.ts >= f.startTs && point.ts <= f.endTs) });
     }
     items.sort((a, b) => start(a) - start(b));
+    const change = this.toChange(tenantId, droneId, items, stored);
+    // The tail only moves forward: it is the newest point any step has taken into the flights.
+    if (newest && (!tail || newest.ts > tail.ts)) change.tail = { droneId, ts: newest.ts, inAir: isInAir(newest) };
+    return change;
+  }
 
+  /** Runs over the items, as upserts and removals with stable ids (see the class comment). */
+  private toChange(tenantId: string, droneId: string, items: RunItem[], stored: FlightRecord[]): FlightChange {
     const claimed = new Set<string>();
     const upsert: FlightRecord[] = [];
     for (const run of buildRuns(items, this.gapMs)) {

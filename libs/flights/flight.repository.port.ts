@@ -13,10 +13,18 @@ export interface FlightListQuery {
   after?: { startTs: number; id: string };
 }
 
-/** What one detection step changes for one drone: applied as upserts, then removals. */
+/** The newest point a detection step has taken into a drone's flights (it only moves forward). */
+export interface DroneTail {
+  droneId: string;
+  ts: number;
+  inAir: boolean;
+}
+
+/** What one detection step changes for one drone: applied as upserts, then removals, then the tail. */
 export interface FlightChange {
   upsert: FlightRecord[];
   remove: string[];
+  tail?: DroneTail;
 }
 
 /**
@@ -26,7 +34,12 @@ export interface FlightChange {
 export interface FlightRepository {
   /** The drone's flights overlapping [from, to], ascending by startTs. */
   overlapping(droneId: string, from: number, to: number): Promise<FlightRecord[]>;
-  /** Writes upserts (by id) first, then removals, so a crash in between leaves overlaps the detector heals, never gaps. */
+  /** The drone's tail, or null before its first detection step. */
+  tail(droneId: string): Promise<DroneTail | null>;
+  /**
+   * Writes upserts (by id), then removals, then the tail: a crash in between leaves overlaps the
+   * detector heals, or an old tail (the next step then takes the full path), never gaps.
+   */
   apply(change: FlightChange): Promise<void>;
   /** A flight of this tenant, or null (a foreign id is null too). */
   get(tenantId: string, id: string): Promise<FlightRecord | null>;

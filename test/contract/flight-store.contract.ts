@@ -61,6 +61,16 @@ export function flightStoreContract(name: string, open: () => Promise<FlightRepo
       expect(await repo.deleteEndedBefore(40)).toBe(0);
     });
 
+    it("keeps each drone's tail, written with a change", async () => {
+      const d = newId();
+      expect(await repo.tail(d)).toBeNull();
+      await repo.apply({ upsert: [], remove: [], tail: { droneId: d, ts: 5000, inAir: true } });
+      await repo.apply({ upsert: [], remove: [], tail: { droneId: newId(), ts: 1, inAir: false } });
+      expect(await repo.tail(d)).toEqual({ droneId: d, ts: 5000, inAir: true });
+      await repo.apply({ upsert: [flightOf(newId(), d, 1, 2)], remove: [], tail: { droneId: d, ts: 6000, inAir: false } });
+      expect(await repo.tail(d)).toEqual({ droneId: d, ts: 6000, inAir: false });
+    });
+
     it('get is scoped to the tenant', async () => {
       const f = flightOf(newId(), newId(), BASE, BASE + 1000);
       await repo.apply({ upsert: [f], remove: [] });

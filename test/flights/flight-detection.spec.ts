@@ -160,6 +160,17 @@ describe('flight detection', () => {
     expect((await stored()).map(strip)).toEqual((await expected()).map(round));
   });
 
+  it("another job's point stored but not yet detected behind the tail is corrected by its own step", async () => {
+    const { send, pt, detector, spans, stored, expected } = setup();
+    await send(pt(0), pt(10));
+    // Job A stored a landing point; before A's detection runs, job B appends after it (fast path).
+    const [landing] = await telemetry.insertHistory([pt(15, { status: 'ground' })]);
+    await send(pt(20), pt(30));
+    await detector.onPoints([landing]);
+    expect(await spans()).toEqual([[0, 10, 2], [20, 30, 2]]);
+    expect((await stored()).map(strip)).toEqual((await expected()).map(round));
+  });
+
   it.each([1, 2, 3, 4, 5])('any arrival order and batching gives the recomputed flights (seed %i)', async (seed) => {
     const { send, pt, stored, expected } = setup();
     let state = seed * 7919;

@@ -1,5 +1,5 @@
 import type { FlightRecord } from '../flight.js';
-import type { FlightChange, FlightListQuery, FlightRepository } from '../flight.repository.port.js';
+import type { DroneTail, FlightChange, FlightListQuery, FlightRepository } from '../flight.repository.port.js';
 
 const clone = (f: FlightRecord): FlightRecord => ({ ...f, bbox: [...f.bbox], first: { ...f.first }, last: { ...f.last } });
 const newestFirst = (a: FlightRecord, b: FlightRecord) => b.startTs - a.startTs || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
@@ -11,6 +11,12 @@ const newestFirst = (a: FlightRecord, b: FlightRecord) => b.startTs - a.startTs 
 export class MemoryFlightRepository implements FlightRepository {
   private readonly byId = new Map<string, FlightRecord>();
   private readonly byDrone = new Map<string, Set<string>>();
+  private readonly tails = new Map<string, DroneTail>();
+
+  async tail(droneId: string): Promise<DroneTail | null> {
+    const t = this.tails.get(droneId);
+    return t ? { ...t } : null;
+  }
 
   async overlapping(droneId: string, from: number, to: number): Promise<FlightRecord[]> {
     const ids = this.byDrone.get(droneId) ?? new Set<string>();
@@ -34,6 +40,7 @@ export class MemoryFlightRepository implements FlightRepository {
       this.byId.delete(id);
       this.byDrone.get(f.droneId)?.delete(id);
     }
+    if (change.tail) this.tails.set(change.tail.droneId, { ...change.tail });
   }
 
   async get(tenantId: string, id: string): Promise<FlightRecord | null> {

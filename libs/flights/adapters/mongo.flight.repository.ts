@@ -1,9 +1,11 @@
 import type { Collection, Filter } from 'mongodb';
 import { connectMongo, ensureIndexes, type MongoGuard, type MongoHandle, type MongoStoreOptions } from '../../store/adapters/mongo.connection.js';
 import type { FlightRecord } from '../flight.js';
-import type { FlightChange, FlightListQuery, FlightRepository } from '../flight.repository.port.js';
+import type { DroneTail, FlightChange, FlightListQuery, FlightRepository } from '../flight.repository.port.js';
 
 type FlightDoc = Omit<FlightRecord, 'id'> & { _id: string };
+/** One per drone, `_id` = droneId. */
+type TailDoc = { _id: string; ts: number; inAir: boolean };
 
 /**
  * Flights on MongoDB / FerretDB 1.24: whole-document replaces by `_id` and plain find/sort/limit,
@@ -12,10 +14,12 @@ type FlightDoc = Omit<FlightRecord, 'id'> & { _id: string };
  */
 export class MongoFlightRepository implements FlightRepository {
   private readonly flights: Collection<FlightDoc>;
+  private readonly tails: Collection<TailDoc>;
   private readonly guard: MongoGuard;
 
   constructor(private readonly handle: MongoHandle) {
     this.flights = handle.db.collection('flights');
+    this.tails = handle.db.collection('flight_tails');
     this.guard = handle.guard;
   }
 
@@ -46,10 +50,19 @@ export class MongoFlightRepository implements FlightRepository {
     });
   }
 
+  tail(droneId: string): Promise<DroneTail | null> {
+    return this.guard.run('flights.tail', async () => {
+      const doc = await this.tails.findOne({ _id: droneId });
+      return doc ? { droneId, ts: doc.ts, inAir: doc.inAir } : null;
+    });
+  }
+
   apply(change: FlightChange): Promise<void> {
     return this.guard.run('flights.apply', async () => {
       for (const f of change.upsert) await this.flights.replaceOne({ _id: f.id }, toDoc(f), { upsert: true });
       if (change.remove.length > 0) await this.flights.deleteMany({ _id: { $in: change.remove } });
+      const t = change.tail;
+      if (t) await this.tails.replaceOne({ _id: t.droneId }, { ts: t.ts, inAir: t.inAir }, { upsert: true });
     });
   }
 

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../../store/sqlite/index.js';
 import type { FlightRecord } from '../flight.js';
-import type { FlightChange, FlightListQuery, FlightRepository } from '../flight.repository.port.js';
+import type { DroneTail, FlightChange, FlightListQuery, FlightRepository } from '../flight.repository.port.js';
 import { FLIGHT_MIGRATIONS } from './sqlite.flight.schema.js';
 
 const COLUMNS =
@@ -51,10 +51,16 @@ export class SqliteFlightRepository implements FlightRepository {
     return this.db.run(() => (this.sql.overlapping.all(droneId, to, from) as Row[]).map(toRecord));
   }
 
+  async tail(droneId: string): Promise<DroneTail | null> {
+    const row = this.db.run(() => this.sql.tail.get(droneId)) as { ts: number; in_air: number } | undefined;
+    return row ? { droneId, ts: row.ts, inAir: row.in_air === 1 } : null;
+  }
+
   async apply(change: FlightChange): Promise<void> {
     this.db.transaction(() => {
       for (const f of change.upsert) this.sql.upsert.run(toRow(f));
       for (const id of change.remove) this.sql.remove.run(id);
+      if (change.tail) this.sql.setTail.run(change.tail.droneId, change.tail.ts, change.tail.inAir ? 1 : 0);
     });
   }
 
@@ -103,5 +109,7 @@ function prepare(db: SqliteDatabase) {
     listTenant: s(`SELECT ${COLUMNS} FROM flights WHERE tenant_id = $tenant ${page}`).raw(true),
     listDrone: s(`SELECT ${COLUMNS} FROM flights WHERE tenant_id = $tenant AND drone_id = $drone ${page}`).raw(true),
     deleteEnded: s('DELETE FROM flights WHERE end_ts < ?'),
+    tail: s('SELECT ts, in_air FROM flight_tails WHERE drone_id = ?'),
+    setTail: s('INSERT OR REPLACE INTO flight_tails (drone_id, ts, in_air) VALUES (?, ?, ?)'),
   };
 }

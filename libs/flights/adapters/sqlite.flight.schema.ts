@@ -2,7 +2,8 @@ import type { Migration } from '../../store/sqlite/index.js';
 
 /**
  * Flights of the embedded store. `drone_start` serves the detector's overlap reads, the two
- * `newest` indexes the flight log (newest first, per tenant or per drone) with keyset paging.
+ * `newest` indexes the flight log (newest first, per tenant or per drone) with keyset paging;
+ * `flight_tails` holds each drone's tail (FlightDetector).
  * Positions and bbox are plain columns: nothing is parsed per row.
  */
 export const FLIGHT_MIGRATIONS: readonly Migration[] = [
@@ -37,6 +38,11 @@ export const FLIGHT_MIGRATIONS: readonly Migration[] = [
         CREATE INDEX flights_tenant_newest ON flights (tenant_id, start_ts DESC, id DESC);
         CREATE INDEX flights_tenant_drone_newest ON flights (tenant_id, drone_id, start_ts DESC, id DESC);
         CREATE INDEX flights_end ON flights (end_ts);
+        CREATE TABLE flight_tails (
+          drone_id TEXT PRIMARY KEY,
+          ts INTEGER NOT NULL,
+          in_air INTEGER NOT NULL
+        ) WITHOUT ROWID;
       `),
   },
 ];
