@@ -22,17 +22,31 @@ end
 return n
 `;
 
+/** Extends the locks still holding this owner's token. */
+const RENEW_LUA = `
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then redis.call('PEXPIRE', key, ARGV[2]) end
+end
+return 1
+`;
+
 interface ScriptedRedis extends Redis {
   dtLockAcquire(...args: (string | number)[]): Promise<number[]>;
   dtLockRelease(...args: (string | number)[]): Promise<number>;
+  dtLockRenew(...args: (string | number)[]): Promise<number>;
 }
 
-const LOCK_TTL_MS = 60_000;
+/**
+ * Short, renewed while the task runs: a SIGKILLed processor's drones are free again within
+ * seconds (the other processors wait for them), while a slow step keeps its lock.
+ */
+const LOCK_TTL_MS = 5_000;
+const RENEW_EVERY_MS = 1_500;
 const RETRY_MS = [5, 10, 20, 50, 100];
 
 /**
  * Per-drone locks in Redis shared by every processor on the same Redis and prefix (split roles
- * always have Redis). A lock expires after a minute, so a crashed processor frees its drones.
+ * always have Redis). A lock expires unless renewed, so a crashed processor frees its drones.
  * Own concurrent jobs queue in-process first, so they never poll Redis against each other.
  */
 export class RedisDroneLocks implements DroneLocks {
@@ -48,6 +62,7 @@ export class RedisDroneLocks implements DroneLocks {
     this.owned = owned;
     client.defineCommand('dtLockAcquire', { lua: ACQUIRE_LUA });
     client.defineCommand('dtLockRelease', { lua: RELEASE_LUA });
+    client.defineCommand('dtLockRenew', { lua: RENEW_LUA });
     this.redis = client as ScriptedRedis;
   }
 
@@ -67,9 +82,11 @@ export class RedisDroneLocks implements DroneLocks {
       if (taken.length === 1) break;
       await new Promise((r) => setTimeout(r, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
     }
+    const renew = setInterval(() => void this.redis.dtLockRenew(1, key, token, LOCK_TTL_MS).catch(() => undefined), RENEW_EVERY_MS);
     try {
       await task(droneId);
     } finally {
+      clearInterval(renew);
       await this.call(() => this.redis.dtLockRelease(1, key, token)).catch(() => undefined);
     }
   }
