@@ -64,7 +64,9 @@ export class FlightDetector {
       if (p.ts > max) max = p.ts;
     }
     const [stored, tail] = await Promise.all([this.flights.overlapping(droneId, min - this.gapMs, max + this.gapMs), this.flights.tail(droneId)]);
-    if (repeated.length === 0 && tail && min > tail.ts) {
+    // No tail and no flight nearby: the drone's first step, nothing stored to link to (history
+    // from before flights existed is not back-filled, see README).
+    if (repeated.length === 0 && (tail ? min > tail.ts : stored.length === 0)) {
       await this.flights.apply(this.append(tenantId, droneId, fresh, stored, tail));
       return;
     }
@@ -81,8 +83,8 @@ export class FlightDetector {
    * (another job's, between tail and these) is older than the new tail, so its own step takes
    * the full path below and corrects the flights around it.
    */
-  private append(tenantId: string, droneId: string, fresh: TelemetryPoint[], stored: FlightRecord[], tail: DroneTail): FlightChange {
-    const last = tail.inAir ? stored.find((f) => f.endTs === tail.ts) : undefined;
+  private append(tenantId: string, droneId: string, fresh: TelemetryPoint[], stored: FlightRecord[], tail: DroneTail | null): FlightChange {
+    const last = tail?.inAir ? stored.find((f) => f.endTs === tail.ts) : undefined;
     const items: RunItem[] = last ? [{ kind: 'flight', flight: last }] : [];
     const points = [...fresh].sort((a, b) => a.ts - b.ts);
     for (const point of points) items.push({ kind: 'point', point });

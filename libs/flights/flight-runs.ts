@@ -1,5 +1,5 @@
 import type { TelemetryPoint } from '../core/index.js';
-import { isInAir, joinSummaries, summaryOfPoint, type FlightRecord, type FlightSummary } from './flight.js';
+import { extendSummary, isInAir, joinSummaries, summaryOfPoint, type FlightRecord, type FlightSummary } from './flight.js';
 
 /**
  * What run detection walks over, in time order: raw points, and stored flights whose interior
@@ -18,6 +18,11 @@ export interface Run {
   unchanged: boolean;
 }
 
+function copyOf(f: FlightRecord): FlightSummary {
+  const { id: _id, ...rest } = f;
+  return { ...rest, bbox: [...f.bbox], first: { ...f.first }, last: { ...f.last } };
+}
+
 const startOf = (i: RunItem) => (i.kind === 'flight' ? i.flight.startTs : i.point.ts);
 const endOf = (i: RunItem) => (i.kind === 'flight' ? i.flight.endTs : i.point.ts);
 
@@ -27,11 +32,11 @@ const endOf = (i: RunItem) => (i.kind === 'flight' ? i.flight.endTs : i.point.ts
  */
 export function buildRuns(items: RunItem[], gapMs: number): Run[] {
   const runs: Run[] = [];
-  let current: { summary: FlightSummary; owners: FlightRecord[]; items: number; end: number } | null = null;
+  // `summary` is this run's own object (stored flights are copied into it), so points extend it in place.
+  let current: { summary: FlightSummary; owners: FlightRecord[]; items: number; end: number; onlyFlight: boolean } | null = null;
   const close = () => {
     if (!current) return;
-    const only = current.items === 1 && current.owners.length === 1 && current.summary === (current.owners[0] as FlightSummary);
-    runs.push({ summary: current.summary, owners: current.owners, unchanged: only });
+    runs.push({ summary: current.summary, owners: current.owners, unchanged: current.items === 1 && current.onlyFlight });
     current = null;
   };
   for (const item of items) {
@@ -39,14 +44,17 @@ export function buildRuns(items: RunItem[], gapMs: number): Run[] {
       close();
       continue;
     }
-    const summary = item.kind === 'flight' ? item.flight : summaryOfPoint(item.point);
     const owner = item.kind === 'flight' ? item.flight : item.owner;
     if (current && startOf(item) - current.end > gapMs) close();
     if (!current) {
-      current = { summary, owners: [], items: 0, end: endOf(item) };
+      const summary = item.kind === 'flight' ? copyOf(item.flight) : summaryOfPoint(item.point);
+      current = { summary, owners: [], items: 0, end: endOf(item), onlyFlight: item.kind === 'flight' };
+    } else if (item.kind === 'point') {
+      extendSummary(current.summary, item.point);
+      current.end = item.point.ts;
     } else {
-      current.summary = joinSummaries(current.summary, summary);
-      current.end = endOf(item);
+      current.summary = joinSummaries(current.summary, item.flight);
+      current.end = item.flight.endTs;
     }
     current.items += 1;
     if (owner && !current.owners.includes(owner)) current.owners.push(owner);

@@ -90,6 +90,29 @@ export function joinSummaries(a: FlightSummary, b: FlightSummary): FlightSummary
   };
 }
 
+/**
+ * Appends a point that directly follows `acc` in time, in place: the same result as
+ * joinSummaries(acc, summaryOfPoint(p)) without allocating per point (runs are built per job).
+ */
+export function extendSummary(acc: FlightSummary, p: TelemetryPoint): void {
+  acc.distanceMeters += greatCircleMeters(acc.last, p);
+  acc.endTs = p.ts;
+  acc.points += 1;
+  if (p.altitude !== undefined) acc.maxAltitude = acc.maxAltitude === null ? p.altitude : Math.max(acc.maxAltitude, p.altitude);
+  if (p.heightAgl !== undefined) acc.maxHeightAgl = acc.maxHeightAgl === null ? p.heightAgl : Math.max(acc.maxHeightAgl, p.heightAgl);
+  if (p.speed !== undefined) acc.maxSpeed = acc.maxSpeed === null ? p.speed : Math.max(acc.maxSpeed, p.speed);
+  if (p.battery !== undefined) {
+    acc.batteryStart ??= p.battery;
+    acc.batteryEnd = p.battery;
+  }
+  const b = acc.bbox;
+  if (p.lon < b[0]) b[0] = p.lon;
+  if (p.lat < b[1]) b[1] = p.lat;
+  if (p.lon > b[2]) b[2] = p.lon;
+  if (p.lat > b[3]) b[3] = p.lat;
+  acc.last = { lat: p.lat, lon: p.lon };
+}
+
 /** The public JSON shape; `ongoing` needs the drone's newest point, which the caller knows. */
 export interface FlightView {
   id: string;

@@ -40,8 +40,13 @@ export class TelemetryProcessor {
     // Flights last, so they never delay the live map. A job that fails here runs again and finds
     // its points already stored; the detector checks those against the flights and repairs them.
     if (this.config.flightDetection) {
-      const freshKeys = new Set(fresh.map(pointKey));
-      await this.flights.onPoints(fresh, points.filter((p) => !freshKeys.has(pointKey(p))));
+      // Usually every point is new: only a job with repeats pays for finding them.
+      let repeated: typeof points = [];
+      if (fresh.length < points.length) {
+        const freshKeys = new Set(fresh.map(pointKey));
+        repeated = points.filter((p) => !freshKeys.has(pointKey(p)));
+      }
+      await this.flights.onPoints(fresh, repeated);
     }
 
     this.metrics.processedPoints.inc({ result: 'new' }, inserted);
