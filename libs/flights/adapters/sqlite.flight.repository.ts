@@ -103,13 +103,17 @@ function prepare(db: SqliteDatabase) {
   return {
     ping: s('SELECT 1'),
     overlapping: s(`SELECT ${COLUMNS} FROM flights WHERE drone_id = ? AND start_ts <= ? AND end_ts >= ? ORDER BY start_ts`).raw(true),
-    upsert: s(`INSERT OR REPLACE INTO flights (${COLUMNS}) VALUES (${Array(20).fill('?').join(', ')})`),
+    // An update in place, not REPLACE (delete + insert): unchanged indexed columns cost nothing.
+    upsert: s(
+      `INSERT INTO flights (${COLUMNS}) VALUES (${Array(20).fill('?').join(', ')})
+       ON CONFLICT (id) DO UPDATE SET ${COLUMNS.split(', ').slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    ),
     remove: s('DELETE FROM flights WHERE id = ?'),
     byId: s(`SELECT ${COLUMNS} FROM flights WHERE id = ? AND tenant_id = ?`).raw(true),
     listTenant: s(`SELECT ${COLUMNS} FROM flights WHERE tenant_id = $tenant ${page}`).raw(true),
-    listDrone: s(`SELECT ${COLUMNS} FROM flights WHERE tenant_id = $tenant AND drone_id = $drone ${page}`).raw(true),
+    listDrone: s(`SELECT ${COLUMNS} FROM flights INDEXED BY flights_drone_start WHERE drone_id = $drone AND tenant_id = $tenant ${page}`).raw(true),
     deleteEnded: s('DELETE FROM flights WHERE end_ts < ?'),
     tail: s('SELECT ts, in_air FROM flight_tails WHERE drone_id = ?'),
-    setTail: s('INSERT OR REPLACE INTO flight_tails (drone_id, ts, in_air) VALUES (?, ?, ?)'),
+    setTail: s('INSERT INTO flight_tails (drone_id, ts, in_air) VALUES (?, ?, ?) ON CONFLICT (drone_id) DO UPDATE SET ts = excluded.ts, in_air = excluded.in_air'),
   };
 }

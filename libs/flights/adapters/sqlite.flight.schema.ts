@@ -1,8 +1,9 @@
 import type { Migration } from '../../store/sqlite/index.js';
 
 /**
- * Flights of the embedded store. `drone_start` serves the detector's overlap reads, the two
- * `newest` indexes the flight log (newest first, per tenant or per drone) with keyset paging;
+ * Flights of the embedded store. `drone_start` serves the detector's overlap reads and a drone's
+ * flight log (read backwards), `tenant_newest` the tenant's log, both with keyset paging. Only
+ * start_ts is indexed, so extending a flight (the usual write) touches no index;
  * `flight_tails` holds each drone's tail (FlightDetector).
  * Positions and bbox are plain columns: nothing is parsed per row.
  */
@@ -34,10 +35,8 @@ export const FLIGHT_MIGRATIONS: readonly Migration[] = [
           last_lat REAL NOT NULL,
           last_lon REAL NOT NULL
         ) WITHOUT ROWID;
-        CREATE INDEX flights_drone_start ON flights (drone_id, start_ts);
+        CREATE INDEX flights_drone_start ON flights (drone_id, start_ts, id);
         CREATE INDEX flights_tenant_newest ON flights (tenant_id, start_ts DESC, id DESC);
-        CREATE INDEX flights_tenant_drone_newest ON flights (tenant_id, drone_id, start_ts DESC, id DESC);
-        CREATE INDEX flights_end ON flights (end_ts);
         CREATE TABLE flight_tails (
           drone_id TEXT PRIMARY KEY,
           ts INTEGER NOT NULL,
