@@ -18,7 +18,7 @@ export interface FlightShape {
  * Runs against any deployment (ingest and web may be different processes) and answers the
  * drone's flights at the end (each step waits for its own effect before the next is sent).
  */
-export async function runFlightScenario(ingest: Api, web: Api): Promise<{ flights: FlightShape[]; ids: string[] }> {
+export async function runFlightScenario(ingest: Api, web: Api): Promise<{ flights: FlightShape[]; ids: string[]; token: string }> {
   const t = await makeTenant(web, 1);
   const key = t.drones[0].deviceKey;
   const t0 = Date.now() - 3 * 3600 * S;
@@ -68,7 +68,7 @@ export async function runFlightScenario(ingest: Api, web: Api): Promise<{ flight
   await send(at(600, { altitude: 9999 }), at(850, { status: 'ground' }));
   await send(at(1200));
   const final = await until('the last point', (f) => f.length === 2 && f[1].shape.end === 1200);
-  return { flights: final.map((f) => f.shape), ids: final.map((f) => f.id) };
+  return { flights: final.map((f) => f.shape), ids: final.map((f) => f.id), token: t.viewerToken };
 }
 
 /** What the scenario must end with, derived by hand from the contract's definition. */
