@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { ADMIN, processedPoints, setUpFleet, startProcess } from './bench-process.js';
+import { benchFlights } from './flights-bench.js';
 import { sustainedEmbedded } from './sustained-bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -168,13 +169,27 @@ async function benchProduct(label: string, env: Record<string, string>, baseline
   }
 }
 
-/** BENCH_PHASES=ingest,sustained (default both): `ingest` is the baseline and per-setup ingest figures. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,sustained').split(','));
+/** The flights phase (bench/flights-bench.ts) on a fresh product process per run. */
+function flightTools(env: Record<string, string>) {
+  return {
+    setUpFleet,
+    batched,
+    start: async (extra: Record<string, string>) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'dt-bench-'));
+      const p = await startProcess(MAIN_JS, { ...PRODUCT_ENV, DATA_DIR: dataDir, ...env, ...extra });
+      return { url: p.url, stop: async () => (await p.stop(), rmSync(dataDir, { recursive: true, force: true })) };
+    },
+  };
+}
+
+/** BENCH_PHASES=ingest,sustained,flights (default all): `ingest` is the baseline and per-setup ingest figures. */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,sustained,flights').split(','));
 
 async function main(): Promise<void> {
   const rows: string[] = [];
   if (PHASES.has('ingest')) rows.push(...(await ingestPhases()));
   if (PHASES.has('sustained') && Number(process.env.BENCH_SUSTAINED_POINTS ?? 1) > 0) rows.push(...(await sustainedEmbedded(MAIN_JS, PRODUCT_ENV)));
+  if (PHASES.has('flights')) rows.push(...(await benchFlights('embedded', flightTools({}))));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
   process.stdout.write(
     `\n## dronetrack benchmark (${new Date().toISOString()})\n\nMachine: ${machine}. autocannon ${CONNECTIONS} connections, ${DURATION} s, same machine.\n\n` +

@@ -14,6 +14,12 @@ import type { ReadinessCheck } from '../libs/ops/readiness.js';
 import { TELEMETRY_QUEUE, type TelemetryQueue } from '../libs/queue/index.js';
 import { BullTelemetryQueue } from '../libs/queue/adapters/bull-telemetry-queue.js';
 import { EmbeddedTelemetryQueue } from '../libs/queue/adapters/embedded-telemetry-queue.js';
+import { FLIGHT_REPOSITORY, type FlightRepository } from '../libs/flights/flight.repository.port.js';
+import { SqliteFlightRepository } from '../libs/flights/adapters/sqlite.flight.repository.js';
+import { MongoFlightRepository } from '../libs/flights/adapters/mongo.flight.repository.js';
+import { DRONE_LOCKS, type DroneLocks } from '../libs/flights/drone-locks.port.js';
+import { InProcessDroneLocks } from '../libs/flights/adapters/in-process.drone-locks.js';
+import { RedisDroneLocks } from '../libs/flights/adapters/redis.drone-locks.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../libs/store/index.js';
 import { openEmbeddedStore } from '../libs/store/adapters/embedded.store.js';
 import { connectMongoStore } from '../libs/store/adapters/mongo.store.js';
@@ -27,6 +33,8 @@ export interface Adapters {
   rateLimiter?: RateLimiter;
   identity: IdentityRepository;
   telemetry?: TelemetryRepository;
+  flights?: FlightRepository;
+  droneLocks?: DroneLocks;
   /** Embedded queue only: returns the heap after bursts (src/heap-trim.ts). */
   heapTrim?: { close(): Promise<void> };
 }
@@ -41,6 +49,8 @@ export const ADAPTER_TOKENS = {
   rateLimiter: RATE_LIMITER,
   identity: IDENTITY_REPOSITORY,
   telemetry: TELEMETRY_REPOSITORY,
+  flights: FLIGHT_REPOSITORY,
+  droneLocks: DRONE_LOCKS,
 } as const;
 
 /**
@@ -73,6 +83,10 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       events: track(redis ? new RedisRoleEvents({ redisUrl: redis, prefix: config.redisKeyPrefix }) : new InProcessRoleEvents()),
     };
     if (processor || web) adapters.telemetry = store.telemetry;
+    // Flights live next to the history: in the embedded database, or on MongoDB.
+    if (processor || web) {
+      adapters.flights = track(embedded ? new SqliteFlightRepository(embedded.database) : await MongoFlightRepository.connect(config.mongoUrl!, { logger: storeLogger(logger) }));
+    }
     if (ingest || processor) {
       const queue = (adapters.queue = track(
         redis
@@ -87,6 +101,8 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       // One process holds everything here: give the heap back once a burst has been processed.
       if (!redis) adapters.heapTrim = track(stoppable(startIdleHeapTrim(async () => (await queue.depth()) === 0)));
     }
+    // Processors serialise flight updates per drone; across replicas that needs Redis.
+    if (processor) adapters.droneLocks = track(redis ? new RedisDroneLocks(redis, `${config.redisKeyPrefix}:`) : new InProcessDroneLocks());
     // Every role: ingest and the processor put positions on the live map, web reads it.
     adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
     if (ingest || web) adapters.rateLimiter = track(redis ? new RedisRateLimiter(redis, `${config.redisKeyPrefix}:`) : new MemoryRateLimiter());
@@ -99,7 +115,7 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
 
 /** Closes in dependency order: the queue first (its consumers are already stopped), stores last. */
 export async function closeAdapters(a: Adapters): Promise<void> {
-  const steps = [a.heapTrim, a.queue, a.events, a.cache, a.rateLimiter, a.telemetry, a.identity];
+  const steps = [a.heapTrim, a.queue, a.events, a.cache, a.rateLimiter, a.droneLocks, a.flights, a.telemetry, a.identity];
   for (const step of steps) {
     if (!step) continue;
     try {

@@ -2,6 +2,7 @@ import { createSecretKey } from 'node:crypto';
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, hasRole, type AppConfig } from '../libs/config/index.js';
+import { FlightsModule } from '../libs/flights/flights.module.js';
 import { IdentityModule } from '../libs/identity/identity.module.js';
 import { IngestModule } from '../libs/ingest/ingest.module.js';
 import { MapQueryModule } from '../libs/map-query/map-query.module.js';
@@ -60,7 +61,7 @@ export class AppModule {
     const imports: DynamicModule['imports'] = [CoreModule.forRoot(config, adapters, logger, metrics)];
     if (hasRole(config, 'ingest')) imports.push(IngestModule);
     if (hasRole(config, 'processor')) imports.push(ProcessingModule);
-    if (hasRole(config, 'web')) imports.push(IdentityModule, MapQueryModule, WebAppModule);
+    if (hasRole(config, 'web')) imports.push(IdentityModule, MapQueryModule, FlightsModule, WebAppModule);
     return { module: AppModule, imports };
   }
 }

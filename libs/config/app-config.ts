@@ -26,6 +26,10 @@ export interface AppConfig {
   mongoUrl: string | null;
   dataDir: string;
   offlineAfterSeconds: number;
+  /** Two in-the-air points further apart than this belong to different flights. */
+  flightGapSeconds: number;
+  /** false: the processor keeps no flights (to measure its cost; flights then go stale). */
+  flightDetection: boolean;
   demo: boolean;
   logLevel: LogLevel;
   /** login: per account and address; loginAddress: per client address, whatever the email. */
@@ -83,6 +87,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mongoUrl,
     dataDir: read.string('DATA_DIR') ?? './data',
     offlineAfterSeconds: read.int('OFFLINE_AFTER_SECONDS', 60, 1, 86400),
+    flightGapSeconds: read.int('FLIGHT_GAP_SECONDS', 300, 1, 86400),
+    flightDetection: read.bool('FLIGHT_DETECTION', true),
     demo: read.bool('DEMO', false),
     logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     rateLimits: {

@@ -1,8 +1,23 @@
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { LivePositionsModule } from '../live-positions/index.js';
+import { DRONE_LOCKS, FLIGHT_REPOSITORY, FlightDetector, type DroneLocks, type FlightRepository } from '../flights/index.js';
+import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
 import { ProcessingWorker } from './processing.worker.js';
 import { TelemetryProcessor } from './telemetry.processor.js';
 
-/** The processor role: consumes the queue into history, state, cache and events. */
-@Module({ imports: [LivePositionsModule], providers: [TelemetryProcessor, ProcessingWorker] })
+/** The processor role: consumes the queue into history, state, flights, cache and events. */
+@Module({
+  imports: [LivePositionsModule],
+  providers: [
+    TelemetryProcessor,
+    ProcessingWorker,
+    {
+      provide: FlightDetector,
+      inject: [FLIGHT_REPOSITORY, TELEMETRY_REPOSITORY, APP_CONFIG, DRONE_LOCKS],
+      useFactory: (flights: FlightRepository, telemetry: TelemetryRepository, config: AppConfig, locks: DroneLocks) =>
+        new FlightDetector(flights, telemetry, config.flightGapSeconds * 1000, locks),
+    },
+  ],
+})
 export class ProcessingModule {}

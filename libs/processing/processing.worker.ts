@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { APP_LOGGER, type JsonLogger } from '../ops/json-logger.js';
 import { AppMetrics } from '../ops/metrics.js';
 import { TELEMETRY_QUEUE, type TelemetryQueue } from '../queue/index.js';
+import { FLIGHT_REPOSITORY, type FlightRepository } from '../flights/flight.repository.port.js';
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
 import { TelemetryProcessor } from './telemetry.processor.js';
 
@@ -19,6 +20,7 @@ export class ProcessingWorker implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     @Inject(TELEMETRY_QUEUE) private readonly queue: TelemetryQueue,
     @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
+    @Inject(FLIGHT_REPOSITORY) private readonly flights: FlightRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     private readonly processor: TelemetryProcessor,
@@ -57,6 +59,9 @@ export class ProcessingWorker implements OnApplicationBootstrap, BeforeApplicati
     try {
       const removed = await this.telemetry.deleteHistoryBefore(cutoff);
       if (removed > 0) this.logger.event('info', 'retention removed old history', { removed });
+      // A flight goes with the last of its history; one that only began before the cut-off stays.
+      const flights = await this.flights.deleteEndedBefore(cutoff);
+      if (flights > 0) this.logger.event('info', 'retention removed old flights', { flights });
     } catch (err) {
       this.logger.event('warn', 'retention sweep failed', { err: String(err) });
     }

@@ -15,8 +15,11 @@ export interface TrackQuery {
  * a (drone, timestamp) is stored once, and a state never moves back in time.
  */
 export interface TelemetryRepository {
-  /** Stores points not stored yet; returns how many were new. */
-  insertHistory(points: TelemetryPoint[]): Promise<number>;
+  /**
+   * Stores points not stored yet; returns the ones that were new (each once), so derived data
+   * (flights) is computed from what changed, not from the whole job.
+   */
+  insertHistory(points: TelemetryPoint[]): Promise<TelemetryPoint[]>;
   /**
    * Sets each drone's state to the candidate when it is newer than the stored one.
    * Returns the candidates that were applied.

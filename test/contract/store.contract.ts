@@ -239,14 +239,16 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
     });
 
     describe('telemetry', () => {
-      it('stores each (drone, ts) once and counts only new points', async () => {
+      it('stores each (drone, ts) once and returns only the new points', async () => {
         const t = newId();
         const d = newId();
         const first = pointOf(t, d, BASE + 1, { lat: 1 });
-        expect(await telemetry.insertHistory([first, pointOf(t, d, BASE + 2), pointOf(t, d, BASE + 1, { lat: 2 })])).toBe(2);
-        expect(await telemetry.insertHistory([pointOf(t, d, BASE + 2), pointOf(t, d, BASE + 3), pointOf(t, d, BASE + 1)])).toBe(1);
-        expect(await telemetry.insertHistory([pointOf(t, d, BASE + 3)])).toBe(0);
-        expect(await telemetry.insertHistory([])).toBe(0);
+        const created = await telemetry.insertHistory([first, pointOf(t, d, BASE + 2), pointOf(t, d, BASE + 1, { lat: 2 })]);
+        expect(created.map((p) => [p.ts, p.lat]).sort()).toEqual([[BASE + 1, 1], [BASE + 2, pointOf(t, d, BASE + 2).lat]]);
+        const second = await telemetry.insertHistory([pointOf(t, d, BASE + 2), pointOf(t, d, BASE + 3), pointOf(t, d, BASE + 1)]);
+        expect(second).toEqual([pointOf(t, d, BASE + 3)]);
+        expect(await telemetry.insertHistory([pointOf(t, d, BASE + 3)])).toHaveLength(0);
+        expect(await telemetry.insertHistory([])).toHaveLength(0);
         const track = await telemetry.track({ tenantId: t, droneId: d, from: BASE, to: BASE + 10, limit: 100 });
         expect(track.map((p) => p.ts)).toEqual([BASE + 1, BASE + 2, BASE + 3]);
         expect(track[0]).toStrictEqual(first);
@@ -257,8 +259,8 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         const drones = [newId(), newId(), newId(), newId()];
         const batch = Array.from({ length: 1000 }, (_, i) => pointOf(t, drones[i % 4], BASE + 10_000 + i));
         const started = Date.now();
-        expect(await telemetry.insertHistory(shuffle(batch))).toBe(1000);
-        expect(await telemetry.insertHistory(batch)).toBe(0);
+        expect(await telemetry.insertHistory(shuffle(batch))).toHaveLength(1000);
+        expect(await telemetry.insertHistory(batch)).toHaveLength(0);
         expect(Date.now() - started).toBeLessThan(5000);
         const track = await telemetry.track({ tenantId: t, droneId: drones[1], from: 0, to: BASE * 2, limit: 1000 });
         expect(track.map((p) => p.ts)).toEqual(batch.filter((p) => p.droneId === drones[1]).map((p) => p.ts));
@@ -354,7 +356,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await telemetry.deleteHistoryBefore(1005)).toBe(0);
         const left = await telemetry.track({ tenantId: t, droneId: d, from: 0, to: 2000, limit: 100 });
         expect(left.map((p) => p.ts)).toEqual([1005, 1006, 1007, 1008, 1009]);
-        expect(await telemetry.insertHistory([pointOf(t, d, 1009)])).toBe(0);
+        expect(await telemetry.insertHistory([pointOf(t, d, 1009)])).toHaveLength(0);
         expect(await telemetry.deleteHistoryBefore(2000)).toBe(5);
       });
     });
@@ -393,7 +395,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
       expect((await identity.listDrones(tenant.id, 10)).items).toEqual([kept]);
       expect(await identity.findDrone(tenant.id, gone.id, { includeDeleted: true })).toEqual({ ...gone, deletedAt: BASE + 3 });
       expect(await telemetry.track({ tenantId: tenant.id, droneId: kept.id, from: 0, to: BASE * 2, limit: 10 })).toStrictEqual(points);
-      expect(await telemetry.insertHistory(points)).toBe(0);
+      expect(await telemetry.insertHistory(points)).toHaveLength(0);
       expect((await telemetry.getStates(tenant.id, [kept.id])).get(kept.id)).toEqual(state);
       expect(await telemetry.applyStates([stateOf(tenant.id, kept.id, BASE + 1)])).toEqual([]);
     });

@@ -1,4 +1,5 @@
 import { LIVE_MAP_CACHE, type LiveMapCache } from '../../libs/cache/index.js';
+import { APP_CONFIG, type AppConfig } from '../../libs/config/index.js';
 import { ROLE_EVENTS } from '../../libs/events/index.js';
 import type { TelemetryPoint } from '../../libs/core/index.js';
 import { LivePositionPublisher } from '../../libs/live-positions/index.js';
@@ -75,6 +76,8 @@ describeEachMongoServer('live map freshness (split roles on Redis and MongoDB, n
       get(TELEMETRY_REPOSITORY),
       new LivePositionPublisher(get(IDENTITY_REPOSITORY), dying, get(ROLE_EVENTS)),
       new AppMetrics(),
+      null as never, // no flight detector: detection is off below
+      { ...get<AppConfig>(APP_CONFIG), flightDetection: false },
     );
     const now = Date.now();
     const job = {

@@ -42,6 +42,11 @@ const CONTRACT_ROUTES: [Role, string, string][] = [
   ['web', 'GET', '/api/v1/drones/:id/track'],
   ['web', 'GET', '/api/v1/map/drones'],
   ['web', 'GET', '/api/v1/map/stream'],
+  ['web', 'GET', '/api/v1/flights'],
+  ['web', 'GET', '/api/v1/flights/:id'],
+  ['web', 'GET', '/api/v1/flights/:id/track'],
+  ['web', 'GET', '/api/v1/flights/:id/export'],
+  ['web', 'GET', '/api/v1/drones/:id/track/export'],
   ['web', 'GET', '/'],
   ['web', 'GET', '/app-config.json'],
   ['web', 'GET', '/api/docs'],
@@ -208,8 +213,8 @@ describeEachMongoServer('role module trees (in-process, Redis + MongoDB)', (serv
           .sort();
         const expected = {
           ingest: ['cache', 'events', 'identity', 'queue', 'rateLimiter'],
-          processor: ['cache', 'events', 'identity', 'queue', 'telemetry'],
-          web: ['cache', 'events', 'identity', 'rateLimiter', 'telemetry'],
+          processor: ['cache', 'droneLocks', 'events', 'flights', 'identity', 'queue', 'telemetry'],
+          web: ['cache', 'events', 'flights', 'identity', 'rateLimiter', 'telemetry'],
         }[role];
         expect(opened).toEqual(expected);
       } finally {

@@ -4,6 +4,7 @@ import { DetailPanel } from './detail';
 import { confirmDialog, showDeviceKey } from './dialogs';
 import { h, setText, showAlert } from './dom';
 import { DroneList } from './list';
+import { FlightsPanel } from './flights/flights-panel';
 import { LiveMap, clampBBox } from './map/liveMap';
 import { LOW_BATTERY_COLOR, OFFLINE_COLOR, STATUS_COLORS } from './map/icons';
 import { featureFromState, inBBox, LiveStore, normaliseFeature } from './store';
@@ -41,6 +42,7 @@ export class App {
   private readonly list: DroneList;
   private readonly detail: DetailPanel;
   private readonly admin: AdminPanel;
+  readonly flights: FlightsPanel;
   private readonly adminBtn: HTMLButtonElement;
   private readonly statusEl: HTMLElement;
   private readonly countEl: HTMLElement;
@@ -87,6 +89,7 @@ export class App {
       close: () => this.select(null),
       rotateKey: (id) => void this.rotateKey(id),
       remove: (id) => void this.deleteDrone(id),
+      flights: (id) => void this.flights.open(id, this.nameOf(id)),
     });
     this.admin = new AdminPanel({
       onDroneRegistered: (d) => {
@@ -107,6 +110,7 @@ export class App {
       h('span', { class: 'legend-item' }, h('i', { class: 'disc', style: `--c:${OFFLINE_COLOR}` }), 'offline'),
     );
     const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
+    const mapWrap = h('div', { class: 'map-wrap' }, mapEl, legend, this.detail.el, this.admin.el);
     o.root.replaceChildren(
       h(
         'div',
@@ -123,7 +127,7 @@ export class App {
           this.adminBtn,
           logoutBtn,
         ),
-        h('div', { class: 'body' }, this.list.el, h('div', { class: 'map-wrap' }, mapEl, legend, this.detail.el, this.admin.el)),
+        h('div', { class: 'body' }, this.list.el, mapWrap),
       ),
     );
 
@@ -134,6 +138,8 @@ export class App {
       onViewChange: () => this.viewChanged(),
       onError: (m) => showAlert(m),
     });
+    this.flights = new FlightsPanel(this.map.map);
+    mapWrap.append(this.flights.el);
     this.store.sink = this.map.bindStore(() => Array.from(this.store.features.values()));
     this.store.subscribe((changed, removed) => this.onBatch(changed, removed));
 
@@ -497,6 +503,7 @@ export class App {
     this.snapshotCtl?.abort();
     this.catalogueCtl?.abort();
     this.trackCtl?.abort();
+    this.flights.close();
     this.store.destroy();
     this.list.destroy();
     this.map.destroy();

@@ -20,6 +20,7 @@ export interface DetailActions {
   close: () => void;
   rotateKey: (id: string) => void;
   remove: (id: string) => void;
+  flights: (id: string) => void;
 }
 
 /** Side panel for the selected drone (data-testid="drone-detail"). */
@@ -49,6 +50,7 @@ export class DetailPanel {
       { class: 'detail', 'data-testid': 'drone-detail', 'aria-label': 'Selected drone', hidden: true },
       h('header', { class: 'detail-head' }, this.title, h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close details', 'data-testid': 'detail-close', onclick: () => actions.close() }, '×')),
       dl,
+      h('div', { class: 'detail-admin' }, h('button', { type: 'button', class: 'btn', 'data-testid': 'open-flight-log', onclick: () => this.id && actions.flights(this.id) }, 'Flight log')),
       this.adminBox,
     );
   }

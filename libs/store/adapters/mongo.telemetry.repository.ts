@@ -73,19 +73,24 @@ export class MongoTelemetryRepository implements TelemetryRepository {
   }
 
   /** One unordered insertMany; duplicate-key errors are points already stored. */
-  insertHistory(points: TelemetryPoint[]): Promise<number> {
+  insertHistory(points: TelemetryPoint[]): Promise<TelemetryPoint[]> {
     return this.guard.run('insertHistory', async () => {
-      const docs = new Map<string, HistoryDoc>();
+      const unique = new Map<string, TelemetryPoint>();
       for (const p of points) {
-        const doc = toHistoryDoc(p);
-        if (!docs.has(doc._id)) docs.set(doc._id, doc);
+        const key = `${p.droneId}|${p.ts}`;
+        if (!unique.has(key)) unique.set(key, p);
       }
-      if (docs.size === 0) return 0;
+      if (unique.size === 0) return [];
+      const fresh = [...unique.values()];
       try {
-        return (await this.history.insertMany([...docs.values()], { ordered: false })).insertedCount;
+        await this.history.insertMany(fresh.map(toHistoryDoc), { ordered: false });
+        return fresh.map((p) => ({ ...p }));
       } catch (err) {
-        if (duplicateKeyErrors(err)) return (err as { insertedCount: number }).insertedCount;
-        throw err;
+        const duplicates = duplicateKeyErrors(err);
+        if (!duplicates) throw err;
+        // Write errors name the documents (by index) that were already stored.
+        const old = new Set(duplicates.map((e) => e.index));
+        return fresh.filter((_, i) => !old.has(i)).map((p) => ({ ...p }));
       }
     });
   }

@@ -44,20 +44,28 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
     this.retentionChunk = options.retentionChunk ?? 5_000;
   }
 
-  async insertHistory(points: TelemetryPoint[]): Promise<number> {
-    if (points.length === 0) return this.db.run(() => 0);
+  /** RETURNING names the rows that were new (INSERT OR IGNORE returns none for a duplicate). */
+  async insertHistory(points: TelemetryPoint[]): Promise<TelemetryPoint[]> {
+    if (points.length === 0) return this.db.run(() => []);
     const created = new Map<string, Series>();
     const inserted = this.db.transaction(() => {
       const rows = new PointRows();
+      const byKey = new Map<string, TelemetryPoint>();
       for (const p of points) {
         const series = this.series.get(p.droneId) ?? created.get(p.droneId) ?? this.seriesOf(p, created);
         // A drone belongs to one tenant for life; a point claiming another is not this drone's.
-        if (series.tenantId === p.tenantId) rows.add(series.id, p);
+        if (series.tenantId !== p.tenantId) continue;
+        rows.add(series.id, p);
+        const key = `${series.id}|${p.ts}`;
+        if (!byKey.has(key)) byKey.set(key, p); // the first of a repeated point is the one stored
       }
       // Full chunks through the multi-row statement (far fewer native calls), the rest row by row.
-      let fresh = 0;
-      for (const chunk of rows.chunks(ROWS_PER_INSERT)) fresh += this.sql.insertPoints.run(chunk).changes;
-      for (const row of rows.rest(ROWS_PER_INSERT)) fresh += this.sql.insertPoint.run(row).changes;
+      const fresh: TelemetryPoint[] = [];
+      const collect = (returned: [number, number][]) => {
+        for (const [series, ts] of returned) fresh.push({ ...byKey.get(`${series}|${ts}`)! });
+      };
+      for (const chunk of rows.chunks(ROWS_PER_INSERT)) collect(this.sql.insertPoints.all(chunk) as [number, number][]);
+      for (const row of rows.rest(ROWS_PER_INSERT)) collect(this.sql.insertPoint.all(row) as [number, number][]);
       return fresh;
     });
     // Remember new series only once committed: a rolled-back id could be handed out again.
@@ -144,8 +152,8 @@ function prepare(db: SqliteDatabase) {
     insertSeries: s('INSERT OR IGNORE INTO series (drone_id, tenant_id) VALUES (?, ?)'),
     seriesByDrone: s('SELECT id, tenant_id FROM series WHERE drone_id = ?'),
     nextSeries: s('SELECT id FROM series WHERE id > ? ORDER BY id LIMIT 1'),
-    insertPoint: s(`INSERT OR IGNORE INTO history (series, ${HISTORY_COLUMNS}) VALUES ${HISTORY_PARAMS}`),
-    insertPoints: s(`INSERT OR IGNORE INTO history (series, ${HISTORY_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(HISTORY_PARAMS).join(', ')}`),
+    insertPoint: s(`INSERT OR IGNORE INTO history (series, ${HISTORY_COLUMNS}) VALUES ${HISTORY_PARAMS} RETURNING series, ts`).raw(true),
+    insertPoints: s(`INSERT OR IGNORE INTO history (series, ${HISTORY_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(HISTORY_PARAMS).join(', ')} RETURNING series, ts`).raw(true),
     track: s(`SELECT ${HISTORY_COLUMNS} FROM history WHERE series = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?`).raw(true),
     // The oldest `chunk` rows below the cut-off: rows before the (chunk+1)-th oldest timestamp.
     deleteChunk: s(

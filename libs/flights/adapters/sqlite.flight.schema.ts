@@ -1,0 +1,47 @@
+import type { Migration } from '../../store/sqlite/index.js';
+
+/**
+ * Flights of the embedded store. `drone_start` serves the detector's overlap reads and a drone's
+ * flight log (read backwards), `tenant_newest` the tenant's log, both with keyset paging. Only
+ * start_ts is indexed, so extending a flight (the usual write) touches no index;
+ * `flight_tails` holds each drone's tail (FlightDetector).
+ * Positions and bbox are plain columns: nothing is parsed per row.
+ */
+export const FLIGHT_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'flights with overlap and newest-first indexes',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE flights (
+          id TEXT PRIMARY KEY,
+          tenant_id TEXT NOT NULL,
+          drone_id TEXT NOT NULL,
+          start_ts INTEGER NOT NULL,
+          end_ts INTEGER NOT NULL,
+          points INTEGER NOT NULL,
+          distance_m REAL NOT NULL,
+          max_altitude REAL,
+          max_height_agl REAL,
+          max_speed REAL,
+          battery_start REAL,
+          battery_end REAL,
+          min_lon REAL NOT NULL,
+          min_lat REAL NOT NULL,
+          max_lon REAL NOT NULL,
+          max_lat REAL NOT NULL,
+          first_lat REAL NOT NULL,
+          first_lon REAL NOT NULL,
+          last_lat REAL NOT NULL,
+          last_lon REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX flights_drone_start ON flights (drone_id, start_ts, id);
+        CREATE INDEX flights_tenant_newest ON flights (tenant_id, start_ts DESC, id DESC);
+        CREATE TABLE flight_tails (
+          drone_id TEXT PRIMARY KEY,
+          ts INTEGER NOT NULL,
+          in_air INTEGER NOT NULL
+        ) WITHOUT ROWID;
+      `),
+  },
+];

@@ -1,0 +1,5 @@
+export * from './flight.js';
+export * from './flight.repository.port.js';
+export * from './drone-locks.port.js';
+export * from './flight-detector.js';
+export * from './adapters/index.js';
