@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm';
 const CHECK_MS = 5_000;
 /** A heap this big after a quiet period is mostly garbage from the burst before it. */
 const TRIM_ABOVE_BYTES = 128 * 1024 * 1024;
+const REGROWTH_BYTES = 64 * 1024 * 1024;
 
 /**
  * V8 collects lazily: after an ingest burst the heap stays at its peak (hundreds of MB, almost all
@@ -17,13 +18,18 @@ export function startIdleHeapTrim(idle: () => Promise<boolean>): () => void {
   const gc = runInNewContext('gc') as (() => void) | undefined;
   if (typeof gc !== 'function') return () => {};
   let quietChecks = 0;
+  // The heap reserved after the last trim: trim again only once it has grown well past that, so a
+  // read-only period (map, tracks) does not get a full GC pause every few seconds.
+  let trimmedAt = 0;
   const timer = setInterval(() => {
     void idle()
       .then((yes) => {
         quietChecks = yes ? quietChecks + 1 : 0;
-        if (quietChecks < 2 || process.memoryUsage().heapTotal < TRIM_ABOVE_BYTES) return;
+        const { heapTotal } = process.memoryUsage();
+        if (quietChecks < 2 || heapTotal < TRIM_ABOVE_BYTES || heapTotal - trimmedAt < REGROWTH_BYTES) return;
         gc(); // plain: Node 20's V8 ignores gc({ flavor: 'last-resort' })
         quietChecks = 0;
+        trimmedAt = process.memoryUsage().heapTotal;
       })
       .catch(() => {});
   }, CHECK_MS);
