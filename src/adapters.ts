@@ -17,9 +17,10 @@ import { EmbeddedTelemetryQueue } from '../libs/queue/adapters/embedded-telemetr
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../libs/store/index.js';
 import { openEmbeddedStore } from '../libs/store/adapters/embedded.store.js';
 import { connectMongoStore } from '../libs/store/adapters/mongo.store.js';
+import { ALERT_ADAPTER_TOKENS, openAlertAdapters, type AlertAdapters } from './alert-adapters.js';
 
 /** The adapters one process needs, chosen by its roles and by which servers are configured. */
-export interface Adapters {
+export interface Adapters extends Partial<AlertAdapters> {
   queue?: TelemetryQueue;
   cache?: LiveMapCache;
   events: RoleEvents;
@@ -35,6 +36,7 @@ export const ADAPTER_TOKENS = {
   rateLimiter: RATE_LIMITER,
   identity: IDENTITY_REPOSITORY,
   telemetry: TELEMETRY_REPOSITORY,
+  ...ALERT_ADAPTER_TOKENS,
 } as const;
 
 /**
@@ -71,6 +73,11 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       );
     }
     if (processor || web) adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
+    if (processor || web) {
+      const alerting = await openAlertAdapters(config, storeLogger(logger));
+      for (const a of Object.values(alerting)) track(a);
+      Object.assign(adapters, alerting);
+    }
     if (ingest || web) adapters.rateLimiter = track(redis ? new RedisRateLimiter(redis, `${config.redisKeyPrefix}:`) : new MemoryRateLimiter());
     return adapters;
   } catch (err) {
@@ -81,7 +88,7 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
 
 /** Closes in dependency order: the queue first (its consumers are already stopped), stores last. */
 export async function closeAdapters(a: Adapters): Promise<void> {
-  const steps = [a.queue, a.events, a.cache, a.rateLimiter, a.telemetry, a.identity];
+  const steps = [a.queue, a.events, a.cache, a.rateLimiter, a.offlineDeadlines, a.webhooks, a.alerts, a.geofences, a.telemetry, a.identity];
   for (const step of steps) {
     if (!step) continue;
     try {

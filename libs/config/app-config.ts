@@ -33,6 +33,12 @@ export interface AppConfig {
   shutdownGraceSeconds: number;
   /** Optional online tile URL template for the web map; the bundled offline basemap otherwise. */
   mapTileUrl: string | null;
+  /** Webhooks may target loopback/private/link-local addresses (self-hosting, tests). */
+  webhookAllowPrivateNetworks: boolean;
+  /** First retry delay of a failed webhook delivery; doubles up to one hour. */
+  webhookRetryBaseSeconds: number;
+  /** A delivery not delivered by this age is failed. */
+  webhookMaxAgeHours: number;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +85,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     historyRetentionDays: read.int('HISTORY_RETENTION_DAYS', 30, 1, 3650),
     shutdownGraceSeconds: read.int('SHUTDOWN_GRACE_SECONDS', 25, 1, 3600),
     mapTileUrl: read.string('MAP_TILE_URL'),
+    webhookAllowPrivateNetworks: read.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+    webhookRetryBaseSeconds: read.int('WEBHOOK_RETRY_BASE_SECONDS', 5, 1, 3600),
+    webhookMaxAgeHours: read.int('WEBHOOK_MAX_AGE_HOURS', 24, 1, 24 * 30),
   };
 
   const split = roles.size < ROLE_NAMES.length;

@@ -5,6 +5,7 @@ import { bboxContains, type BBox } from '../core/index.js';
 import type { LiveDrone } from '../cache/index.js';
 import { ROLE_EVENTS, type RoleEvent, type RoleEvents } from '../events/index.js';
 import { AppMetrics } from '../ops/metrics.js';
+import type { AlertView } from '../alerts/alert.js';
 import { toFeature } from './views.js';
 
 const KEEPALIVE_MS = 15_000;
@@ -78,6 +79,8 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
   }
 
   private dispatch(event: RoleEvent): void {
+    if (event.type === 'alert.changed') return this.sendAlert(event.tenantId, event.alert);
+    if (event.type === 'geofences.changed') return;
     if (event.type === 'drone.invalidated') {
       if (event.deleted) this.online.delete(event.droneId);
       return;
@@ -116,6 +119,12 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
       }
       if (chunk) client.res.write(chunk);
     }
+  }
+
+  /** Alerts go to every stream of the tenant, whatever its box (issue 11). */
+  private sendAlert(tenantId: string, alert: AlertView): void {
+    const chunk = `event: alert\ndata: ${JSON.stringify(alert)}\n\n`;
+    for (const client of this.clients.get(tenantId) ?? []) client.res.write(chunk);
   }
 
   private broadcastComment(text: string): void {

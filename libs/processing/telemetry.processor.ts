@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AlertEngine } from '../alerts/index.js';
 import { newestPerDrone, stateFromPoint, type DroneState } from '../core/index.js';
 import { LIVE_MAP_CACHE, type LiveDrone, type LiveMapCache } from '../cache/index.js';
 import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
@@ -22,6 +23,7 @@ export class TelemetryProcessor {
     @Inject(LIVE_MAP_CACHE) private readonly cache: LiveMapCache,
     @Inject(ROLE_EVENTS) private readonly events: RoleEvents,
     private readonly metrics: AppMetrics,
+    private readonly alerts: AlertEngine,
   ) {
     this.names = new DroneNames(identity);
   }
@@ -30,6 +32,8 @@ export class TelemetryProcessor {
     const { points } = job;
     if (points.length === 0) return;
     const inserted = await this.telemetry.insertHistory(points);
+    // Alerts judge the points against the states before they move (issue 11).
+    await this.alerts.onPoints(points);
     const applied = await this.telemetry.applyStates(newestPerDrone(points).map(stateFromPoint));
     if (applied.length > 0) await this.publish(applied);
 
