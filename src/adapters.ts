@@ -74,8 +74,8 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
     }
     if (processor || web) adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
     if (processor || web) {
-      const alerting = await openAlertAdapters(config, storeLogger(logger));
-      for (const a of Object.values(alerting)) track(a);
+      const alerting = await openAlertAdapters(config, storeLogger(logger), processor);
+      for (const a of Object.values(alerting)) if (a) track(a);
       Object.assign(adapters, alerting);
     }
     if (ingest || web) adapters.rateLimiter = track(redis ? new RedisRateLimiter(redis, `${config.redisKeyPrefix}:`) : new MemoryRateLimiter());

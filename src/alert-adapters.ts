@@ -18,7 +18,8 @@ export interface AlertAdapters {
   geofences: GeofenceRepository;
   alerts: AlertRepository;
   webhooks: WebhookRepository;
-  offlineDeadlines: OfflineDeadlines;
+  /** Only processors watch for silent drones. */
+  offlineDeadlines?: OfflineDeadlines;
 }
 
 export const ALERT_ADAPTER_TOKENS = {
@@ -33,10 +34,12 @@ export const ALERT_ADAPTER_TOKENS = {
  * store: in memory, made durable by append-only logs under DATA_DIR/store. Offline deadlines live
  * in Redis when REDIS_URL is set, so every processor replica shares them.
  */
-export async function openAlertAdapters(config: AppConfig, logger: StoreLogger): Promise<AlertAdapters> {
-  const offlineDeadlines = config.redisUrl
-    ? new RedisOfflineDeadlines(config.redisUrl, `${config.redisKeyPrefix}:`)
-    : new InProcessOfflineDeadlines();
+export async function openAlertAdapters(config: AppConfig, logger: StoreLogger, processor: boolean): Promise<AlertAdapters> {
+  const offlineDeadlines = !processor
+    ? undefined
+    : config.redisUrl
+      ? new RedisOfflineDeadlines(config.redisUrl, `${config.redisKeyPrefix}:`)
+      : new InProcessOfflineDeadlines();
   if (!config.mongoUrl) {
     const dir = join(config.dataDir, 'store');
     return {
@@ -55,7 +58,7 @@ export async function openAlertAdapters(config: AppConfig, logger: StoreLogger):
     await alerts.init();
     await webhooks.init();
   } catch (err) {
-    await Promise.allSettled([geofences.close(), alerts.close(), webhooks.close(), offlineDeadlines.close()]);
+    await Promise.allSettled([geofences.close(), alerts.close(), webhooks.close(), offlineDeadlines?.close()]);
     throw err;
   }
   return { geofences, alerts, webhooks, offlineDeadlines };

@@ -15,7 +15,7 @@ export function offlineDeadlinesContract(name: string, open: () => Promise<Offli
       await a.close();
       if (b !== a) await b.close();
     });
-    const mine = (list: { droneId: string }[], ids: string[]) => list.filter((e) => ids.includes(e.droneId));
+    const mine = <T extends { droneId: string }>(list: T[], ids: string[]) => list.filter((e) => ids.includes(e.droneId));
 
     it('hands a due deadline to exactly one claimer; a later deadline replaces an earlier one, never the reverse', async () => {
       const d1 = newId();

@@ -49,6 +49,19 @@ const CONTRACT_ROUTES: [Role, string, string][] = [
   ['web', 'GET', '/api/v1/me'],
   ['web', 'GET', '/api/v1/users'],
   ['web', 'POST', '/api/v1/users'],
+  // v1.1: geofences, alerts, webhooks (issue 11).
+  ['web', 'POST', '/api/v1/geofences'],
+  ['web', 'GET', '/api/v1/geofences'],
+  ['web', 'GET', '/api/v1/geofences/:id'],
+  ['web', 'PATCH', '/api/v1/geofences/:id'],
+  ['web', 'DELETE', '/api/v1/geofences/:id'],
+  ['web', 'GET', '/api/v1/alerts'],
+  ['web', 'GET', '/api/v1/alerts/:id'],
+  ['web', 'POST', '/api/v1/alerts/:id/ack'],
+  ['web', 'POST', '/api/v1/webhooks'],
+  ['web', 'GET', '/api/v1/webhooks'],
+  ['web', 'DELETE', '/api/v1/webhooks/:id'],
+  ['web', 'GET', '/api/v1/webhooks/:id/deliveries'],
 ];
 const OPERATIONS: [string, string][] = [
   ['GET', '/health/live'],
@@ -205,8 +218,8 @@ describeWith(testRedisUrl && testMongoUrl)('role module trees (in-process, Redis
           .sort();
         const expected = {
           ingest: ['events', 'identity', 'queue', 'rateLimiter'],
-          processor: ['cache', 'events', 'identity', 'queue', 'telemetry'],
-          web: ['cache', 'events', 'identity', 'rateLimiter', 'telemetry'],
+          processor: ['alerts', 'cache', 'events', 'geofences', 'identity', 'offlineDeadlines', 'queue', 'telemetry', 'webhooks'],
+          web: ['alerts', 'cache', 'events', 'geofences', 'identity', 'rateLimiter', 'telemetry', 'webhooks'],
         }[role];
         expect(opened).toEqual(expected);
       } finally {
