@@ -15,6 +15,8 @@ export interface Received {
 export class WebhookReceiver {
   readonly requests: Received[] = [];
   plan: number[] = [];
+  /** When set, decides each answer instead of `plan`. */
+  respond: ((r: Received) => number) | null = null;
   private server!: Server;
   url = '';
 
@@ -24,8 +26,9 @@ export class WebhookReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        this.requests.push({ eventId: String(req.headers['dronetrack-event-id']), signature: String(req.headers['dronetrack-signature']), body, json: JSON.parse(body) });
-        res.statusCode = this.plan.shift() ?? 200;
+        const received = { eventId: String(req.headers['dronetrack-event-id']), signature: String(req.headers['dronetrack-signature']), body, json: JSON.parse(body) };
+        this.requests.push(received);
+        res.statusCode = this.respond ? this.respond(received) : (this.plan.shift() ?? 200);
         res.end('ok');
       });
     });
