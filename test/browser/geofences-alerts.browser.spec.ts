@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Api, makeTenant, point, startTestApp, TENANT_PASSWORD, type TenantFixture, type TestApp } from '../support/test-app.js';
 import { chromiumAvailable, ensureWebBuilt, launchChromium, openApp, signIn, type TestPage } from '../support/browser.js';
 
-declare const window: any;
+declare const window: any, document: any;
 
 const CENTRE: [number, number] = [13.45, 52.52];
 const D = 0.01;
