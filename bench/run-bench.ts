@@ -10,6 +10,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { runGeofenceBench } from './geofence-bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -253,6 +254,7 @@ async function main(): Promise<void> {
     if (mongo) env.MONGO_URL = mongo;
     rows.push(...(await benchProduct([redis && 'Redis', mongo && 'MongoDB'].filter(Boolean).join(' + '), env, baseline)));
   }
+  if (process.env.BENCH_GEOFENCES !== '0') rows.push(...(await runGeofenceBench()));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   process.stdout.write(
     `\n## dronetrack benchmark (${new Date().toISOString()})\n\nMachine: ${machine}. autocannon ${CONNECTIONS} connections, ${DURATION} s, same machine.\n\n` +
