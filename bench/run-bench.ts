@@ -3,80 +3,22 @@
  * Reports single-point ingest (req/s, p50/p99, ratio to baseline), batched points/s end to end
  * (until processed and queryable), and the p99 delay from 202 to the point showing on the map.
  * Embedded by default; with BENCH_REDIS_URL / BENCH_MONGO_URL (or REDIS_URL / MONGO_URL) also on those.
+ * Then the sustained embedded phase (bench/sustained-bench.ts): 10 M points, memory, track
+ * latency and a restart on the same data (BENCH_SUSTAINED_POINTS=0 skips it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { ADMIN, processedPoints, setUpFleet, startProcess } from './bench-process.js';
 import { runGeofenceBench } from './geofence-bench.js';
+import { sustainedEmbedded } from './sustained-bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const ADMIN = 'bench-admin-token-0123456789';
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function startProcess(script: string, env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr!.on('data', (d) => (output += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`start timed out: ${output}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      output += d;
-      const m = /(?:listening |"url":")(http:\/\/[\d.:]+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
-  child.stdout!.resume();
-  return {
-    url,
-    child,
-    stop: () =>
-      new Promise((r) => {
-        if (child.exitCode !== null) return r();
-        child.once('exit', () => r());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-async function json(method: string, url: string, body?: unknown, token?: string): Promise<any> {
-  const res = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-async function setUpFleet(url: string, drones: number): Promise<{ token: string; keys: string[]; ids: string[] }> {
-  const tenant = await json('POST', `${url}/api/v1/tenants`, { name: 'bench' }, ADMIN);
-  const email = `bench-${Date.now()}@example.com`;
-  await json('POST', `${url}/api/v1/tenants/${tenant.id}/users`, { email, password: 'bench-password', role: 'admin' }, ADMIN);
-  const { accessToken } = await json('POST', `${url}/api/v1/auth/login`, { email, password: 'bench-password' });
-  const keys: string[] = [];
-  const ids: string[] = [];
-  for (let i = 0; i < drones; i++) {
-    const d = await json('POST', `${url}/api/v1/drones`, { name: `bench-${i}` }, accessToken);
-    keys.push(d.deviceKey);
-    ids.push(d.id);
-  }
-  return { token: accessToken, keys, ids };
-}
 
 let tsCounter = Date.now() - 3_600_000;
 function pointBody(i: number): string {
@@ -100,13 +42,6 @@ async function singlePoint(url: string, keys: string[]): Promise<autocannon.Resu
       },
     ],
   });
-}
-
-async function processedPoints(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let total = 0;
-  for (const m of text.matchAll(/^dronetrack_processed_points_total\{[^}]*\} (\d+(?:\.\d+)?)/gm)) total += Number(m[1]);
-  return total;
 }
 
 async function batched(url: string, keys: string[]): Promise<{ pointsPerSecond: number; ingestPointsPerSecond: number; points: number; seconds: number }> {
@@ -193,20 +128,21 @@ async function visibilityDelay(url: string, token: string, key: string, droneId:
   return { p50: delays[Math.floor(delays.length * 0.5)], p99: delays[Math.floor(delays.length * 0.99) - 1] ?? delays.at(-1)! };
 }
 
+const MAIN_JS = join(root, 'dist', 'src', 'main.js');
+const PRODUCT_ENV = {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  ADMIN_TOKEN: ADMIN,
+  JWT_SECRET: 'bench-jwt-secret-0123456789-0123456789',
+  LOG_LEVEL: 'info',
+  RATE_LIMIT_DEVICE_MAX: '0',
+  RATE_LIMIT_USER_MAX: '0',
+  RATE_LIMIT_LOGIN_MAX: '0',
+};
+
 async function benchProduct(label: string, env: Record<string, string>, baseline: autocannon.Result): Promise<string[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dt-bench-'));
-  const product = await startProcess(join(root, 'dist', 'src', 'main.js'), {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ADMIN_TOKEN: ADMIN,
-    JWT_SECRET: 'bench-jwt-secret-0123456789-0123456789',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
-    RATE_LIMIT_DEVICE_MAX: '0',
-    RATE_LIMIT_USER_MAX: '0',
-    RATE_LIMIT_LOGIN_MAX: '0',
-    ...env,
-  });
+  const product = await startProcess(MAIN_JS, { ...PRODUCT_ENV, DATA_DIR: dataDir, ...env });
   try {
     const fleet = await setUpFleet(product.url, 100);
     const before = await processedPoints(product.url);
@@ -233,7 +169,21 @@ async function benchProduct(label: string, env: Record<string, string>, baseline
   }
 }
 
+/** BENCH_PHASES=ingest,sustained (default both): `ingest` is the baseline and per-setup ingest figures. */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,sustained').split(','));
+
 async function main(): Promise<void> {
+  const rows: string[] = [];
+  if (PHASES.has('ingest')) rows.push(...(await ingestPhases()));
+  if (PHASES.has('sustained') && Number(process.env.BENCH_SUSTAINED_POINTS ?? 1) > 0) rows.push(...(await sustainedEmbedded(MAIN_JS, PRODUCT_ENV)));
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
+  process.stdout.write(
+    `\n## dronetrack benchmark (${new Date().toISOString()})\n\nMachine: ${machine}. autocannon ${CONNECTIONS} connections, ${DURATION} s, same machine.\n\n` +
+      `| setup | measure | result |\n|---|---|---|\n${rows.join('\n')}\n`,
+  );
+}
+
+async function ingestPhases(): Promise<string[]> {
   const baselineServer = await startProcess(join(here, 'baseline-server.js'), { PORT: '0' });
   let baseline: autocannon.Result;
   try {
@@ -255,11 +205,7 @@ async function main(): Promise<void> {
     rows.push(...(await benchProduct([redis && 'Redis', mongo && 'MongoDB'].filter(Boolean).join(' + '), env, baseline)));
   }
   if (process.env.BENCH_GEOFENCES !== '0') rows.push(...(await runGeofenceBench()));
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  process.stdout.write(
-    `\n## dronetrack benchmark (${new Date().toISOString()})\n\nMachine: ${machine}. autocannon ${CONNECTIONS} connections, ${DURATION} s, same machine.\n\n` +
-      `| setup | measure | result |\n|---|---|---|\n${rows.join('\n')}\n`,
-  );
+  return rows;
 }
 
 main().catch((err: unknown) => {

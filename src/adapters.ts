@@ -18,6 +18,7 @@ import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, typ
 import { openEmbeddedStore } from '../libs/store/adapters/embedded.store.js';
 import { connectMongoStore } from '../libs/store/adapters/mongo.store.js';
 import { ALERT_ADAPTER_TOKENS, openAlertAdapters, type AlertAdapters } from './alert-adapters.js';
+import { startIdleHeapTrim } from './heap-trim.js';
 
 /** The adapters one process needs, chosen by its roles and by which servers are configured. */
 export interface Adapters extends Partial<AlertAdapters> {
@@ -27,7 +28,12 @@ export interface Adapters extends Partial<AlertAdapters> {
   rateLimiter?: RateLimiter;
   identity: IdentityRepository;
   telemetry?: TelemetryRepository;
+  /** Embedded queue only: returns the heap after bursts (src/heap-trim.ts). */
+  heapTrim?: { close(): Promise<void> };
 }
+
+/** Points the embedded queue holds in memory before ingest waits (~25 MB at worst): bounds RSS under overload. */
+const EMBEDDED_QUEUE_MAX_POINTS = 50_000;
 
 export const ADAPTER_TOKENS = {
   queue: TELEMETRY_QUEUE,
@@ -52,9 +58,13 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
   const track = <T extends { close(): Promise<void> }>(a: T): T => (opened.push(a), a);
 
   try {
-    const store = config.mongoUrl
-      ? await connectMongoStore(config.mongoUrl, { logger: storeLogger(logger) })
-      : await openEmbeddedStore(join(config.dataDir, 'store'), { logger: storeLogger(logger) });
+    const embedded = config.mongoUrl
+      ? null
+      : await openEmbeddedStore(join(config.dataDir, 'store'), {
+          logger: storeLogger(logger),
+          onLegacyImport: (file, records) => logger.event('info', 'imported a log of the previous embedded store format', { file, records }),
+        });
+    const store = embedded ?? (await connectMongoStore(config.mongoUrl!, { logger: storeLogger(logger) }));
     track(store.identity);
     // Ingest never reads telemetry: release its share of the store now, or closeAdapters would
     // leave it (and the MongoDB client both repositories share) open after shutdown.
@@ -66,15 +76,22 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
     };
     if (processor || web) adapters.telemetry = store.telemetry;
     if (ingest || processor) {
-      adapters.queue = track(
+      const queue = (adapters.queue = track(
         redis
           ? new BullTelemetryQueue({ redisUrl: redis, prefix: `${config.redisKeyPrefix}:bull` })
-          : new EmbeddedTelemetryQueue({ path: join(config.dataDir, 'queue', 'telemetry-queue.log') }),
-      );
+          : new EmbeddedTelemetryQueue({
+              path: join(config.dataDir, 'queue', 'telemetry-queue.log'),
+              // A job is forgotten only once what it wrote to SQLite is fsynced (commits do not fsync).
+              durableBeforeAck: embedded ? () => embedded.database.syncToDisk() : undefined,
+              maxPendingPoints: EMBEDDED_QUEUE_MAX_POINTS,
+            }),
+      ));
+      // One process holds everything here: give the heap back once a burst has been processed.
+      if (!redis) adapters.heapTrim = track(stoppable(startIdleHeapTrim(async () => (await queue.depth()) === 0)));
     }
     if (processor || web) adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
     if (processor || web) {
-      const alerting = await openAlertAdapters(config, storeLogger(logger), processor);
+      const alerting = await openAlertAdapters(config, storeLogger(logger), processor, embedded?.database ?? null);
       for (const a of Object.values(alerting)) if (a) track(a);
       Object.assign(adapters, alerting);
     }
@@ -88,7 +105,7 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
 
 /** Closes in dependency order: the queue first (its consumers are already stopped), stores last. */
 export async function closeAdapters(a: Adapters): Promise<void> {
-  const steps = [a.queue, a.events, a.cache, a.rateLimiter, a.offlineDeadlines, a.webhooks, a.alerts, a.geofences, a.telemetry, a.identity];
+  const steps = [a.heapTrim, a.queue, a.events, a.cache, a.rateLimiter, a.offlineDeadlines, a.webhooks, a.alerts, a.geofences, a.telemetry, a.identity];
   for (const step of steps) {
     if (!step) continue;
     try {
@@ -105,6 +122,10 @@ export function readinessChecks(a: Adapters): ReadinessCheck[] {
   if (a.cache) checks.push({ name: 'cache', check: () => a.cache!.ping() });
   checks.push({ name: 'events', check: () => a.events.ping() });
   return checks;
+}
+
+function stoppable(stop: () => void): { close(): Promise<void> } {
+  return { close: async () => stop() };
 }
 
 function storeLogger(logger: JsonLogger) {

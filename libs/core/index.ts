@@ -4,4 +4,3 @@ export * from './drone-state.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './telemetry-point.js';
-export * from './append-log.js';

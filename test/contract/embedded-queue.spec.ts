@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedTelemetryQueue } from '../../libs/queue/index.js';
-import { jobOf, queueContract, waitFor } from './queue.contract.js';
+import { jobOf, queueContract, sleep, waitFor } from './queue.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dt-queue-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,5 +72,47 @@ describe('EmbeddedTelemetryQueue log', () => {
     await waitFor(() => received.length === 2, 5_000, 'both jobs');
     expect(received).toEqual([jobOf(1).points[0].ts, jobOf(3).points[0].ts]);
     await third.close();
+  });
+
+  it('forgets a finished job only once the store says its writes are on disk', async () => {
+    const path = join(dir, 'barrier.jsonl');
+    let release: () => void = () => {};
+    let barriers = 0;
+    const durableBeforeAck = () => {
+      barriers++;
+      return new Promise<void>((resolve) => (release = resolve));
+    };
+    const first = new EmbeddedTelemetryQueue({ path, durableBeforeAck });
+    let done = 0;
+    await first.consume(async () => void done++);
+    await first.enqueue(jobOf(1));
+    await waitFor(() => done === 1 && barriers === 1, 5_000, 'job and barrier');
+    await sleep(20);
+    // The handler finished but the store has not synced: the job is still held, and no ack is logged.
+    expect(await first.depth()).toBe(1);
+    // What a power loss now would leave: the job line and no ack, so the job runs again.
+    expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => Object.keys(JSON.parse(l)))).toEqual([['id', 'job']]);
+    release();
+    await waitFor(async () => (await first.depth()) === 0, 5_000, 'ack after the barrier');
+    await first.close();
+    const after = new EmbeddedTelemetryQueue({ path });
+    expect(await after.depth()).toBe(0);
+    await after.close();
+  });
+
+  it('makes enqueue wait while the queue holds maxPendingPoints, and lets it go as jobs finish', async () => {
+    const q = new EmbeddedTelemetryQueue({ path: join(dir, 'backpressure.jsonl'), maxPendingPoints: 2 });
+    await q.enqueue(jobOf(1));
+    await q.enqueue(jobOf(2));
+    let third = false;
+    const enqueued = q.enqueue(jobOf(3)).then(() => (third = true));
+    await sleep(50);
+    expect(third).toBe(false);
+    expect(await q.depth()).toBe(2);
+    const received: number[] = [];
+    await q.consume(async (job) => void received.push(job.points[0].ts));
+    await enqueued;
+    await waitFor(() => received.length === 3, 5_000, 'all three jobs');
+    await q.close();
   });
 });

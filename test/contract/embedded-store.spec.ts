@@ -1,13 +1,14 @@
-import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId, UnavailableError } from '../../libs/core/index.js';
 import { openEmbeddedStore, type EmbeddedStore } from '../../libs/store/index.js';
-import { droneOf, pointOf, stateOf, storeContract, tenantOf, type StoreUnderTest } from './store.contract.js';
+import { pointOf, stateOf, storeContract, tenantOf, type StoreUnderTest } from './store.contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dt-store-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const freshDir = () => mkdtempSync(join(root, 'data-'));
+const quiet = { logger: { error: () => {} } };
 
 async function reopenable(dir: string, current: EmbeddedStore): Promise<StoreUnderTest> {
   let open = current;
@@ -22,82 +23,96 @@ async function reopenable(dir: string, current: EmbeddedStore): Promise<StoreUnd
   };
 }
 
-storeContract('embedded', async () => {
+storeContract('embedded (SQLite)', async () => {
   const dir = freshDir();
   return reopenable(dir, await openEmbeddedStore(dir));
 });
 
-describe('embedded store log', () => {
+describe('embedded store on SQLite', () => {
   const closeAll = async (s: EmbeddedStore) => {
     await s.identity.close();
     await s.telemetry.close();
   };
 
-  it('tolerates a torn last line and keeps later writes', async () => {
-    const dir = freshDir();
-    let store = await openEmbeddedStore(dir);
-    const tenant = tenantOf();
-    await store.identity.createTenant(tenant);
-    const t = tenant.id;
-    const d = newId();
-    await store.telemetry.insertHistory([pointOf(t, d, 1_000)]);
-    await closeAll(store);
-    // A crash mid-append leaves a partial record without its newline.
-    appendFileSync(join(dir, 'telemetry.log'), '{"t":"h","v":[{"tenantId":"');
-    appendFileSync(join(dir, 'identity.log'), '{"t":"tenant","v":{"id":');
-
-    store = await openEmbeddedStore(dir);
-    expect(await store.identity.findTenant(t)).toEqual(tenant);
-    expect(await store.telemetry.insertHistory([pointOf(t, d, 1_000), pointOf(t, d, 2_000)])).toBe(1);
-    const second = tenantOf('second');
-    await store.identity.createTenant(second);
-    await closeAll(store);
-
-    store = await openEmbeddedStore(dir);
-    expect(await store.identity.findTenant(second.id)).toEqual(second);
-    const track = await store.telemetry.track({ tenantId: t, droneId: d, from: 0, to: 10_000, limit: 10 });
-    expect(track.map((p) => p.ts)).toEqual([1_000, 2_000]);
-    await closeAll(store);
-  });
-
-  it('compacts at open when the log holds much more than the live data', async () => {
-    const dir = freshDir();
-    let store = await openEmbeddedStore(dir, { compactSlack: 0 });
-    const t = newId();
-    const d = newId();
-    for (let i = 0; i < 20; i++) {
-      await store.telemetry.insertHistory(Array.from({ length: 50 }, (_, j) => pointOf(t, d, 10_000 + i * 50 + j)));
-      await store.telemetry.applyStates([stateOf(t, d, 10_000 + i * 50 + 49)]);
-    }
-    expect(await store.telemetry.deleteHistoryBefore(10_000 + 990)).toBe(990);
-    const drone = droneOf(t);
-    await store.identity.createDrone(drone, 'k0');
-    for (let i = 1; i <= 10; i++) await store.identity.replaceDeviceKey(t, drone.id, `k${i}`);
-    await closeAll(store);
-    const sizes = () => [statSync(join(dir, 'telemetry.log')).size, statSync(join(dir, 'identity.log')).size];
-    const before = sizes();
-
-    store = await openEmbeddedStore(dir, { compactSlack: 0 });
-    const after = sizes();
-    expect(after[0]).toBeLessThan(before[0] / 10);
-    expect(after[1]).toBeLessThan(before[1] / 3);
-    const track = await store.telemetry.track({ tenantId: t, droneId: d, from: 0, to: 100_000, limit: 100 });
-    expect(track.map((p) => p.ts)).toEqual(Array.from({ length: 10 }, (_, i) => 10_990 + i));
-    expect((await store.telemetry.getStates(t, [d])).get(d)?.ts).toBe(10_999);
-    expect(await store.identity.findDeviceKey('k10')).toEqual({ tenantId: t, droneId: drone.id });
-    expect(await store.identity.findDeviceKey('k9')).toBeNull();
-    await closeAll(store);
-    // The compacted log replays to the same data.
-    store = await openEmbeddedStore(dir);
-    expect(await store.telemetry.insertHistory([pointOf(t, d, 10_995)])).toBe(0);
-    expect(await store.identity.findDeviceKey('k10')).toEqual({ tenantId: t, droneId: drone.id });
-    await closeAll(store);
-  });
-
-  it('answers UnavailableError once closed', async () => {
+  it('answers UnavailableError once closed, and closes the database with the last repository', async () => {
     const store = await openEmbeddedStore(freshDir());
-    await closeAll(store);
+    await store.identity.close();
+    expect(store.database.isOpen).toBe(true);
+    await store.telemetry.close();
+    expect(store.database.isOpen).toBe(false);
     await expect(store.identity.ping()).rejects.toBeInstanceOf(UnavailableError);
     await expect(store.telemetry.insertHistory([pointOf(newId(), newId(), 1)])).rejects.toBeInstanceOf(UnavailableError);
+    await expect(store.telemetry.track({ tenantId: newId(), droneId: newId(), from: 0, to: 1, limit: 1 })).rejects.toBeInstanceOf(UnavailableError);
+  });
+
+  it('deletes retention in chunks and counts every row', async () => {
+    const store = await openEmbeddedStore(freshDir(), { retentionChunk: 3 });
+    const t = newId();
+    const drones = [newId(), newId()];
+    for (const d of drones) await store.telemetry.insertHistory(Array.from({ length: 10 }, (_, i) => pointOf(t, d, 1000 + i)));
+    expect(await store.telemetry.deleteHistoryBefore(1008)).toBe(16);
+    for (const d of drones) {
+      const left = await store.telemetry.track({ tenantId: t, droneId: d, from: 0, to: 5000, limit: 100 });
+      expect(left.map((p) => p.ts)).toEqual([1008, 1009]);
+    }
+    expect(await store.telemetry.deleteHistoryBefore(1008)).toBe(0);
+    await closeAll(store);
+  });
+
+  it('answers 503 (UnavailableError) when the disk is full, keeps what it stored, and recovers', async () => {
+    const store = await openEmbeddedStore(freshDir(), quiet);
+    const t = newId();
+    const d = newId();
+    const stored = [pointOf(t, d, 1), pointOf(t, d, 2)];
+    await store.telemetry.insertHistory(stored);
+    await store.telemetry.applyStates([stateOf(t, d, 2)]);
+    const db = store.database.connection;
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    // SQLite reports SQLITE_FULL once the file would grow past max_page_count: a full disk.
+    db.pragma(`max_page_count = ${pages}`);
+    const big = Array.from({ length: 20_000 }, (_, i) => pointOf(t, d, 1000 + i));
+    const full = store.telemetry.insertHistory(big);
+    await expect(full).rejects.toBeInstanceOf(UnavailableError);
+    await expect(full).rejects.toMatchObject({ status: 503, code: 'SQLITE_FULL', message: expect.not.stringContaining('SQLITE') });
+    // The failed transaction rolled back whole; what was stored before is intact.
+    expect((await store.telemetry.track({ tenantId: t, droneId: d, from: 0, to: 1e9, limit: 100 })).map((p) => p.ts)).toEqual([1, 2]);
+    expect((await store.telemetry.getStates(t, [d])).get(d)?.ts).toBe(2);
+    db.pragma('max_page_count = 1073741823');
+    expect(await store.telemetry.insertHistory(big)).toBe(20_000);
+    await closeAll(store);
+  });
+
+  it('lets another module add its tables with versioned migrations, applied once', async () => {
+    const dir = freshDir();
+    let store = await openEmbeddedStore(dir);
+    const v1 = { version: 1, description: 'widgets', up: (db: EmbeddedStore['database']['connection']) => db.exec('CREATE TABLE widgets (id TEXT PRIMARY KEY)') };
+    store.database.migrate('widgets', [v1]);
+    store.database.connection.prepare("INSERT INTO widgets VALUES ('w1')").run();
+    await closeAll(store);
+
+    store = await openEmbeddedStore(dir);
+    const v2 = { version: 2, description: 'widget names', up: (db: EmbeddedStore['database']['connection']) => db.exec("ALTER TABLE widgets ADD COLUMN name TEXT NOT NULL DEFAULT ''") };
+    store.database.migrate('widgets', [v1, v2]);
+    expect(store.database.connection.prepare('SELECT id, name FROM widgets').all()).toEqual([{ id: 'w1', name: '' }]);
+    const ledger = store.database.connection.prepare("SELECT module, version FROM schema_migrations WHERE module IN ('widgets', 'identity') ORDER BY module, version").all();
+    expect(ledger).toEqual([
+      { module: 'identity', version: 1 },
+      { module: 'widgets', version: 1 },
+      { module: 'widgets', version: 2 },
+    ]);
+    // An older build refuses a database migrated by a newer one, naming the file.
+    expect(() => store.database.migrate('widgets', [v1])).toThrow(/dronetrack\.db: migrating widgets: .*schema version 2, newer than this build knows \(1\)/);
+    await closeAll(store);
+  });
+
+  it('keeps a tenant that a second open of the same directory sees (data on disk, not in memory)', async () => {
+    const dir = freshDir();
+    const first = await openEmbeddedStore(dir);
+    const tenant = tenantOf('shared');
+    await first.identity.createTenant(tenant);
+    const second = await openEmbeddedStore(dir);
+    expect(await second.identity.findTenant(tenant.id)).toEqual(tenant);
+    await closeAll(second);
+    await closeAll(first);
   });
 });

@@ -1,22 +1,16 @@
-import { DurableMap } from '../../store/adapters/durable-map.js';
-import type { StoreLogger } from '../../store/adapters/store-logger.js';
+import { DocumentMap } from '../../store/adapters/document-map.js';
 import { openKeyOf, type Alert } from '../alert.js';
 import type { AlertPage, AlertQuery, AlertRepository } from '../alert.repository.port.js';
 import { matches, newestFirst } from './alert-query.js';
 
 /**
- * Alerts in memory (with a log path: durable, the embedded store). One process owns it, so the
+ * Alerts in memory (tests, development). One process owns it, so the
  * open-key map is the unique index: JavaScript runs each check-and-set without interruption.
  */
 export class MemoryAlertRepository implements AlertRepository {
-  private readonly docs: DurableMap<Alert>;
+  private readonly docs = new DocumentMap<Alert>();
   /** openKey → id of the open alert. */
   private readonly openKeys = new Map<string, string>();
-
-  constructor(logPath: string | null = null, logger?: StoreLogger) {
-    this.docs = DurableMap.open<Alert>(logPath, logger);
-    for (const a of this.docs.values()) if (a.state === 'open') this.openKeys.set(`${a.tenantId}|${openKeyOf(a)}`, a.id);
-  }
 
   async open(alert: Alert): Promise<boolean> {
     const key = `${alert.tenantId}|${openKeyOf(alert)}`;

@@ -1,18 +1,13 @@
-import { DurableMap } from '../../store/adapters/durable-map.js';
-import type { StoreLogger } from '../../store/adapters/store-logger.js';
+import { DocumentMap } from '../../store/adapters/document-map.js';
 import type { Geofence } from '../geofence.js';
 import type { GeofencePage, GeofenceRepository } from '../geofence.repository.port.js';
 
 const byPosition = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) =>
   a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** Geofences in memory; with a log path (embedded mode) durable across restarts. */
+/** Geofences in memory (tests, development). */
 export class MemoryGeofenceRepository implements GeofenceRepository {
-  private readonly docs: DurableMap<Geofence>;
-
-  constructor(logPath: string | null = null, logger?: StoreLogger) {
-    this.docs = DurableMap.open<Geofence>(logPath, logger);
-  }
+  private readonly docs = new DocumentMap<Geofence>();
 
   async create(g: Geofence): Promise<void> {
     await this.docs.put(structuredClone(g));

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { AppendLog } from '../../core/index.js';
+import { AppendLog } from './append-log.js';
 import type { ConsumeOptions, TelemetryJob, TelemetryJobHandler, TelemetryQueue } from '../telemetry-queue.port.js';
 
 export interface EmbeddedTelemetryQueueOptions {
@@ -10,6 +10,15 @@ export interface EmbeddedTelemetryQueueOptions {
   maxRetryDelayMs?: number;
   /** Compact the log once it holds this many records (and mostly acked ones). */
   compactAfterRecords?: number;
+  /** ...or this many bytes: jobs of 1000 points are ~150 kB each, so records alone would let it grow to GBs. */
+  compactAfterBytes?: number;
+  /**
+   * Resolves once what finished handlers wrote is on disk (the store's fsync barrier). Acks reach
+   * the log only after it, so a power loss never drops a job whose writes were not yet durable.
+   */
+  durableBeforeAck?: () => Promise<void>;
+  /** Enqueue waits while the queue holds this many points: backpressure, so memory stays bounded. */
+  maxPendingPoints?: number;
 }
 
 /** A job line, or the line that acknowledges it. */
@@ -32,6 +41,7 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
   private readonly retryDelayMs: number;
   private readonly maxRetryDelayMs: number;
   private readonly compactAfterRecords: number;
+  private readonly compactAfterBytes: number;
 
   /** Every job not acked yet, in enqueue order, including those whose append is still in flight. */
   private readonly live = new Map<number, TelemetryJob>();
@@ -40,7 +50,10 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private nextId = 1;
   private logRecords = 0;
-  private pendingAcks: LogRecord[] = [];
+  private pendingAcks: number[] = [];
+  private ackFlush: Promise<void> | null = null;
+  private readonly durableBeforeAck: (() => Promise<void>) | null;
+  private readonly room: PointBudget;
 
   private handler: TelemetryJobHandler | null = null;
   private concurrency = 1;
@@ -52,18 +65,22 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     this.retryDelayMs = options.retryDelayMs ?? 200;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
     this.compactAfterRecords = options.compactAfterRecords ?? 10_000;
+    this.compactAfterBytes = options.compactAfterBytes ?? 64 * 1024 * 1024;
+    this.durableBeforeAck = options.durableBeforeAck ?? null;
+    this.room = new PointBudget(options.maxPendingPoints ?? Infinity);
     if (!options.path) {
       this.log = null;
       return;
     }
-    const { log, records } = AppendLog.open<LogRecord>(options.path);
-    this.log = log;
-    for (const r of records) {
+    this.log = AppendLog.open<LogRecord>(options.path, (r) => {
       if ('ack' in r) this.live.delete(r.ack);
       else this.live.set(r.id, r.job);
       this.nextId = Math.max(this.nextId, ('ack' in r ? r.ack : r.id) + 1);
+    });
+    for (const [id, job] of this.live) {
+      this.room.take(job.points.length);
+      this.pushReady({ id, job, attempts: 0 });
     }
-    for (const [id, job] of this.live) this.pushReady({ id, job, attempts: 0 });
     if (this.live.size > 0) this.logger.log(`redelivering ${this.live.size} unacknowledged job(s) from ${options.path}`);
     // Always start from a fresh log of the unacked jobs: it drops acked ones, and a line torn by a
     // crash mid-write, which the next append would otherwise glue onto (losing that record too).
@@ -72,14 +89,17 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
 
   async enqueue(job: TelemetryJob): Promise<void> {
     if (this.closed) throw new Error('telemetry queue is closed');
+    await this.room.wait(job.points.length);
+    if (this.closed) throw new Error('telemetry queue is closed');
     const id = this.nextId++;
     this.live.set(id, job);
+    this.room.take(job.points.length);
     if (this.log) {
       this.logRecords++;
       try {
         await this.log.append([{ id, job }]);
       } catch (err) {
-        this.live.delete(id);
+        this.forget(id);
         throw err;
       }
     }
@@ -114,7 +134,8 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     this.closed = true;
     for (const t of this.retryTimers) clearTimeout(t);
     this.retryTimers.clear();
-    this.flushAcks();
+    await this.flushAcks();
+    this.room.release(Infinity);
     this.log?.close();
   }
 
@@ -171,25 +192,51 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
   }
 
   private ack(id: number): void {
-    this.live.delete(id);
-    if (!this.log) return;
-    // Acks of one tick go out in one write; losing them only causes a redelivery.
-    if (this.pendingAcks.length === 0) setImmediate(() => this.flushAcks());
-    this.pendingAcks.push({ ack: id });
+    // Acks of one tick go out together; losing them only causes a redelivery.
+    if (this.pendingAcks.length === 0) setImmediate(() => void this.flushAcks().catch((err: unknown) => this.ackFailed(err)));
+    this.pendingAcks.push(id);
   }
 
-  private flushAcks(): void {
-    if (!this.log || this.pendingAcks.length === 0) return;
-    const acks = this.pendingAcks;
+  /**
+   * Forgets acked jobs once the store's writes are durable (`durableBeforeAck`), then logs the
+   * acks lazily. Until then the jobs stay live, so a compaction keeps them too.
+   */
+  private async flushAcks(): Promise<void> {
+    while (this.ackFlush) await this.ackFlush.catch(() => {});
+    if (this.pendingAcks.length === 0) return;
+    const ids = this.pendingAcks;
     this.pendingAcks = [];
-    this.log.appendLazy(acks);
-    this.logRecords += acks.length;
-    // Everything acked: empty the log (cheap, no fsync). Acked jobs dominating a big log: rewrite it.
-    if (this.live.size === 0 && this.logRecords >= Math.min(1000, this.compactAfterRecords)) {
-      if (this.log.truncate()) this.logRecords = 0;
-    } else if (this.logRecords >= this.compactAfterRecords && this.logRecords > 4 * this.live.size) {
-      this.compact();
-    }
+    this.ackFlush = (async () => {
+      try {
+        await this.durableBeforeAck?.();
+      } catch (err) {
+        this.pendingAcks.push(...ids); // not durable yet: try again with the next acks
+        throw err;
+      }
+      for (const id of ids) this.forget(id);
+      if (!this.log) return;
+      this.log.appendLazy(ids.map((ack) => ({ ack })));
+      this.logRecords += ids.length;
+      // Everything acked: empty the log (cheap, no fsync). Acked jobs dominating a big log: rewrite it.
+      if (this.live.size === 0 && this.logRecords >= Math.min(1000, this.compactAfterRecords)) {
+        if (this.log.truncate()) this.logRecords = 0;
+      } else if ((this.logRecords >= this.compactAfterRecords || this.log.bytesWritten >= this.compactAfterBytes) && this.logRecords > 4 * this.live.size) {
+        this.compact();
+      }
+    })().finally(() => (this.ackFlush = null));
+    await this.ackFlush;
+  }
+
+  private ackFailed(err: unknown): void {
+    this.logger.warn(`acknowledging jobs waits for the store to reach the disk, which failed; retrying: ${String(err)}`);
+    setTimeout(() => void this.flushAcks().catch((e: unknown) => this.ackFailed(e)), this.retryDelayMs).unref();
+  }
+
+  private forget(id: number): void {
+    const job = this.live.get(id);
+    if (!job) return;
+    this.live.delete(id);
+    this.room.release(job.points.length);
   }
 
   /** Rewrites the log with only the unacked jobs (AppendLog flushes in-flight appends first). */
@@ -199,5 +246,27 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     for (const [id, job] of this.live) records.push({ id, job });
     this.log.rewrite(records);
     this.logRecords = records.length;
+  }
+}
+
+/** Points held by the queue against a ceiling; `wait` parks enqueuers until there is room. */
+class PointBudget {
+  private used = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly max: number) {}
+
+  /** Resolves when `n` more points fit (a job bigger than the ceiling waits for an empty queue). */
+  async wait(n: number): Promise<void> {
+    while (this.used > 0 && this.used + n > this.max) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  take(n: number): void {
+    this.used += n;
+  }
+
+  release(n: number): void {
+    this.used = Math.max(0, this.used - n);
+    this.waiters.splice(0).forEach((resolve) => resolve());
   }
 }

@@ -1,5 +1,5 @@
-export * from './embedded.identity.repository.js';
-export * from './embedded.telemetry.repository.js';
+export * from './sqlite.identity.repository.js';
+export * from './sqlite.telemetry.repository.js';
 export * from './embedded.store.js';
 export * from './mongo.connection.js';
 export * from './mongo.identity.repository.js';

@@ -20,6 +20,9 @@ import { newestStatePerDrone } from './state-candidates.js';
 
 type HistoryDoc = { _id: string } & TelemetryPoint;
 
+/** Retention deletes at most this many history documents per command. */
+const RETENTION_CHUNK = 5_000;
+
 /** One version of a drone's state; the drone's state is its newest version. */
 interface StateDoc {
   /** `droneId|ts`: a second insert of the same version is a duplicate, not a new state. */
@@ -170,8 +173,21 @@ export class MongoTelemetryRepository implements TelemetryRepository {
     });
   }
 
-  deleteHistoryBefore(ts: number): Promise<number> {
-    return this.guard.run('deleteHistoryBefore', async () => (await this.history.deleteMany({ ts: { $lt: ts } })).deletedCount);
+  /**
+   * Deletes in chunks of RETENTION_CHUNK documents (ids found through the `{ts}` index, then one
+   * `deleteMany` by `_id`), so no single command holds the server, or this process, for long.
+   */
+  async deleteHistoryBefore(ts: number): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const deleted = await this.guard.run('deleteHistoryBefore', async () => {
+        const ids = await this.history.find({ ts: { $lt: ts } }, { projection: { _id: 1 } }).limit(RETENTION_CHUNK).toArray();
+        if (ids.length === 0) return 0;
+        return (await this.history.deleteMany({ _id: { $in: ids.map((d) => d._id) }, ts: { $lt: ts } })).deletedCount;
+      });
+      removed += deleted;
+      if (deleted === 0) return removed;
+    }
   }
 
   ping(): Promise<void> {

@@ -1,19 +1,13 @@
-import { DurableMap } from '../../store/adapters/durable-map.js';
-import type { StoreLogger } from '../../store/adapters/store-logger.js';
+import { DocumentMap } from '../../store/adapters/document-map.js';
 import type { Delivery, Webhook } from '../webhook.js';
 import type { AttemptResult, WebhookRepository } from '../webhook.repository.port.js';
 
 const newestFirst = (a: Delivery, b: Delivery) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
 
-/** Webhooks and deliveries in memory; with a directory (embedded mode) durable in two logs. */
+/** Webhooks and deliveries in memory (tests, development). */
 export class MemoryWebhookRepository implements WebhookRepository {
-  private readonly webhooks: DurableMap<Webhook>;
-  private readonly deliveries: DurableMap<Delivery>;
-
-  constructor(paths: { webhooks: string; deliveries: string } | null = null, logger?: StoreLogger) {
-    this.webhooks = DurableMap.open<Webhook>(paths?.webhooks ?? null, logger);
-    this.deliveries = DurableMap.open<Delivery>(paths?.deliveries ?? null, logger);
-  }
+  private readonly webhooks = new DocumentMap<Webhook>();
+  private readonly deliveries = new DocumentMap<Delivery>();
 
   async createWebhook(w: Webhook): Promise<void> {
     await this.webhooks.put({ ...w });

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, write, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, statSync, truncateSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -14,7 +14,7 @@ interface Pending {
  * An append-only JSON-lines file with group commit: records appended while a write is in flight
  * go out together in the next write + fdatasync, and `append` resolves only once they are on disk.
  * Disk I/O runs off the event loop (libuv thread pool), so a slow fsync never stalls requests.
- * The embedded queue and store build their durability on it.
+ * The embedded queue builds its durability on it.
  *
  * Callers apply a record's effect in memory before appending it, so a `rewrite` snapshot taken
  * at any moment already contains every record still pending or in flight.
@@ -24,6 +24,7 @@ export class AppendLog<T> {
   private pending: Pending[] = [];
   private inflight: Promise<void> | null = null;
   private flushScheduled = false;
+  private bytes = 0;
 
   private constructor(
     readonly path: string,
@@ -32,23 +33,35 @@ export class AppendLog<T> {
     this.fd = fd;
   }
 
-  /** Opens (creating) the log and returns it with every intact record already in it. */
-  static open<T>(path: string): { log: AppendLog<T>; records: T[] } {
+  /**
+   * Opens (creating) the log, handing every intact record to `onRecord` in order. Reads in chunks,
+   * so a large log never becomes one string and memory holds only what the caller keeps.
+   */
+  static open<T>(path: string, onRecord: (record: T) => void): AppendLog<T> {
     mkdirSync(dirname(path), { recursive: true });
-    let records: T[] = [];
     if (existsSync(path)) {
-      const text = readFileSync(path, 'utf8');
-      records = parseLines<T>(text);
+      const intact = readLines(path, (line) => {
+        try {
+          onRecord(JSON.parse(line) as T);
+        } catch {
+          /* torn write: never acknowledged */
+        }
+      });
       // Cut a torn last line (crash mid-write) so the next append starts on a line of its own.
-      const end = text.lastIndexOf('\n') + 1;
-      if (end < text.length) truncateSync(path, Buffer.byteLength(text.slice(0, end)));
+      if (intact < statSync(path).size) truncateSync(path, intact);
     }
-    return { log: new AppendLog<T>(path, openSync(path, 'a')), records };
+    return new AppendLog<T>(path, openSync(path, 'a'));
+  }
+
+  /** Bytes appended since the log was opened or rewritten (what a compaction would reclaim, at most). */
+  get bytesWritten(): number {
+    return this.bytes;
   }
 
   append(records: T[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     const line = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    this.bytes += line.length;
     return new Promise((resolve, reject) => {
       this.pending.push({ line, done: (err) => (err ? reject(err) : resolve()) });
       this.scheduleFlush();
@@ -58,7 +71,9 @@ export class AppendLog<T> {
   /** Appends without waiting for the disk (for records whose loss only causes a retry). */
   appendLazy(records: T[]): void {
     if (records.length === 0) return;
-    writeSync(this.fd, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const line = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    this.bytes += line.length;
+    writeSync(this.fd, line);
   }
 
   /**
@@ -75,6 +90,7 @@ export class AppendLog<T> {
     fdatasyncSync(fd);
     closeSync(fd);
     renameSync(tmp, this.path);
+    this.bytes = 0;
     this.retireFd(openSync(this.path, 'a'));
     const covered = this.pending;
     this.pending = [];
@@ -88,6 +104,7 @@ export class AppendLog<T> {
   truncate(): boolean {
     if (this.pending.length > 0 || this.inflight) return false;
     ftruncateSync(this.fd, 0);
+    this.bytes = 0;
     return true;
   }
 
@@ -153,16 +170,28 @@ async function writeAll(fd: number, data: string): Promise<void> {
   }
 }
 
-/** Parses JSON lines; a torn last line (crash mid-write) is dropped, as it was never acknowledged. */
-function parseLines<T>(text: string): T[] {
-  const out: T[] = [];
-  for (const line of text.split('\n')) {
-    if (line.length === 0) continue;
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch {
-      /* torn write: never acknowledged */
+const READ_CHUNK = 4 * 1024 * 1024;
+
+/** Calls `onLine` for each newline-terminated line; returns the byte length of those lines. */
+function readLines(path: string, onLine: (line: string) => void): number {
+  const fd = openSync(path, 'r');
+  const chunk = Buffer.alloc(READ_CHUNK);
+  let carry = Buffer.alloc(0);
+  let consumed = 0;
+  try {
+    for (;;) {
+      const n = readSync(fd, chunk, 0, READ_CHUNK, null);
+      if (n === 0) return consumed;
+      const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let start = 0;
+      for (let nl = data.indexOf(0x0a); nl >= 0; nl = data.indexOf(0x0a, start)) {
+        if (nl > start) onLine(data.toString('utf8', start, nl));
+        consumed += nl + 1 - start;
+        start = nl + 1;
+      }
+      carry = Buffer.from(data.subarray(start));
     }
+  } finally {
+    closeSync(fd);
   }
-  return out;
 }

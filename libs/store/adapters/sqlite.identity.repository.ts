@@ -1,0 +1,197 @@
+import type { Statement } from 'better-sqlite3';
+import { ConflictError, type DeviceKeyOwner, type Drone, type Tenant, type User, type UserRole } from '../../core/index.js';
+import type { DronePage, IdentityRepository } from '../identity.repository.port.js';
+import type { SqliteDatabase } from '../sqlite/index.js';
+import { emailKey } from './email.js';
+import { IDENTITY_MIGRATIONS } from './sqlite.identity.schema.js';
+
+interface UserRow {
+  id: string;
+  tenant_id: string;
+  email: string;
+  role: UserRole;
+  password_hash: string;
+  created_at: number;
+}
+
+interface DroneRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  serial_number: string | null;
+  model: string | null;
+  created_at: number;
+  deleted_at: number | null;
+  key_digest: string | null;
+}
+
+const toUser = (r: UserRow): User => ({ id: r.id, tenantId: r.tenant_id, email: r.email, role: r.role, passwordHash: r.password_hash, createdAt: r.created_at });
+const toDrone = (r: DroneRow): Drone => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  name: r.name,
+  serialNumber: r.serial_number,
+  model: r.model,
+  createdAt: r.created_at,
+  deletedAt: r.deleted_at,
+});
+
+const DRONE_COLUMNS = 'id, tenant_id, name, serial_number, model, created_at, deleted_at, key_digest';
+
+/**
+ * Tenants, users, drones and device keys in the embedded SQLite database. Each write is one
+ * synchronous transaction, so the checks and the write cannot interleave with another call, and
+ * resolves only once fsynced (commits do not fsync; an answered sign-up or key must survive a power loss).
+ * A new port method is one prepared statement here plus, for a new column, a migration.
+ */
+export class SqliteIdentityRepository implements IdentityRepository {
+  private readonly sql: ReturnType<typeof prepare>;
+
+  constructor(private readonly db: SqliteDatabase) {
+    db.migrate('identity', IDENTITY_MIGRATIONS);
+    db.retain();
+    this.sql = prepare(db);
+  }
+
+  async createTenant(tenant: Tenant): Promise<void> {
+    this.db.transaction(() => {
+      if (this.sql.tenantById.get(tenant.id)) throw new ConflictError('tenant already exists');
+      this.sql.insertTenant.run(tenant.id, tenant.name, tenant.createdAt);
+    });
+    await this.db.syncToDisk();
+  }
+
+  async findTenant(tenantId: string): Promise<Tenant | null> {
+    const row = this.db.run(() => this.sql.tenantById.get(tenantId)) as { id: string; name: string; created_at: number } | undefined;
+    return row ? { id: row.id, name: row.name, createdAt: row.created_at } : null;
+  }
+
+  async createUser(user: User): Promise<void> {
+    this.db.transaction(() => {
+      if (this.sql.userByEmail.get(emailKey(user.email))) throw new ConflictError('a user with this email already exists');
+      if (this.sql.userById.get(user.id)) throw new ConflictError('user already exists');
+      this.sql.insertUser.run(user.id, user.tenantId, user.email, emailKey(user.email), user.role, user.passwordHash, user.createdAt);
+    });
+    await this.db.syncToDisk();
+  }
+
+  async findUserByEmail(email: string): Promise<User | null> {
+    const row = this.db.run(() => this.sql.userByEmail.get(emailKey(email))) as UserRow | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  async listUsers(tenantId: string): Promise<User[]> {
+    return (this.db.run(() => this.sql.usersOfTenant.all(tenantId)) as UserRow[]).map(toUser);
+  }
+
+  async createDrone(drone: Drone, keyDigest: string): Promise<void> {
+    this.db.transaction(() => {
+      if (this.sql.droneById.get(drone.id)) throw new ConflictError('drone already exists');
+      if (this.sql.droneByKey.get(keyDigest)) throw new ConflictError('device key already in use');
+      const key = drone.deletedAt === null ? keyDigest : null;
+      this.sql.insertDrone.run(drone.id, drone.tenantId, drone.name, drone.serialNumber, drone.model, drone.createdAt, drone.deletedAt, key);
+    });
+    await this.db.syncToDisk();
+  }
+
+  async findDrone(tenantId: string, droneId: string, options: { includeDeleted?: boolean } = {}): Promise<Drone | null> {
+    const row = this.owned(tenantId, droneId);
+    if (!row || (row.deleted_at !== null && !options.includeDeleted)) return null;
+    return toDrone(row);
+  }
+
+  async listDrones(tenantId: string, limit: number, after?: { createdAt: number; id: string }): Promise<DronePage> {
+    if (limit < 1) return { items: [], next: null };
+    // One row more than asked says whether there is a next page.
+    const rows = this.db.run(() =>
+      after ? this.sql.liveDronesAfter.all(tenantId, after.createdAt, after.createdAt, after.id, limit + 1) : this.sql.liveDrones.all(tenantId, limit + 1),
+    ) as DroneRow[];
+    const items = rows.slice(0, limit).map(toDrone);
+    const last = items[items.length - 1];
+    return { items, next: rows.length > limit ? { createdAt: last.createdAt, id: last.id } : null };
+  }
+
+  async droneNames(tenantId: string, droneIds: string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    if (droneIds.length === 0) return names;
+    this.db.run(() => {
+      for (const id of droneIds) {
+        const row = this.sql.liveDroneName.get(id, tenantId) as { name: string } | undefined;
+        if (row) names.set(id, row.name);
+      }
+    });
+    return names;
+  }
+
+  async replaceDeviceKey(tenantId: string, droneId: string, newDigest: string): Promise<string | null> {
+    const old = this.db.transaction(() => {
+      const row = this.owned(tenantId, droneId);
+      if (!row || row.deleted_at !== null) return null;
+      if (row.key_digest === newDigest) return row.key_digest;
+      const holder = this.sql.droneByKey.get(newDigest) as { id: string } | undefined;
+      if (holder && holder.id !== droneId) throw new ConflictError('device key already in use');
+      this.sql.setKey.run(newDigest, droneId);
+      return row.key_digest;
+    });
+    await this.db.syncToDisk();
+    return old;
+  }
+
+  async deleteDrone(tenantId: string, droneId: string, deletedAt: number): Promise<string | null> {
+    const old = this.db.transaction(() => {
+      const row = this.owned(tenantId, droneId);
+      if (!row || row.deleted_at !== null) return null;
+      this.sql.softDelete.run(deletedAt, droneId);
+      return row.key_digest;
+    });
+    await this.db.syncToDisk();
+    return old;
+  }
+
+  async findDeviceKey(digest: string): Promise<DeviceKeyOwner | null> {
+    const row = this.db.run(() => this.sql.droneByKey.get(digest)) as { id: string; tenant_id: string } | undefined;
+    return row ? { tenantId: row.tenant_id, droneId: row.id } : null;
+  }
+
+  async ping(): Promise<void> {
+    this.db.run(() => this.sql.ping.get());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.release();
+  }
+
+  private closed = false;
+
+  private owned(tenantId: string, droneId: string): DroneRow | undefined {
+    const row = this.db.run(() => this.sql.droneById.get(droneId)) as DroneRow | undefined;
+    return row && row.tenant_id === tenantId ? row : undefined;
+  }
+}
+
+function prepare(db: SqliteDatabase) {
+  const c = db.connection;
+  const s = (sql: string): Statement => c.prepare(sql);
+  return {
+    ping: s('SELECT 1'),
+    tenantById: s('SELECT id, name, created_at FROM tenants WHERE id = ?'),
+    insertTenant: s('INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)'),
+    userById: s('SELECT id FROM users WHERE id = ?'),
+    userByEmail: s('SELECT id, tenant_id, email, role, password_hash, created_at FROM users WHERE email_key = ?'),
+    usersOfTenant: s('SELECT id, tenant_id, email, role, password_hash, created_at FROM users WHERE tenant_id = ? ORDER BY created_at, id'),
+    insertUser: s('INSERT INTO users (id, tenant_id, email, email_key, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    droneById: s(`SELECT ${DRONE_COLUMNS} FROM drones WHERE id = ?`),
+    droneByKey: s('SELECT id, tenant_id FROM drones WHERE key_digest = ?'),
+    insertDrone: s(`INSERT INTO drones (${DRONE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    liveDrones: s(`SELECT ${DRONE_COLUMNS} FROM drones WHERE tenant_id = ? AND deleted_at IS NULL ORDER BY created_at, id LIMIT ?`),
+    liveDronesAfter: s(
+      `SELECT ${DRONE_COLUMNS} FROM drones WHERE tenant_id = ? AND deleted_at IS NULL
+         AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?`,
+    ),
+    liveDroneName: s('SELECT name FROM drones WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL'),
+    setKey: s('UPDATE drones SET key_digest = ? WHERE id = ?'),
+    softDelete: s('UPDATE drones SET deleted_at = ?, key_digest = NULL WHERE id = ?'),
+  };
+}
