@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isForbiddenAddress } from '../../libs/webhooks/ssrf-guard.js';
 import { Api, makeTenant, point, startTestApp, waitFor, type TenantFixture, type TestApp } from '../support/test-app.js';
 import { verifySignature, WebhookReceiver } from '../support/webhook-receiver.js';
@@ -97,6 +100,33 @@ describe('webhooks HTTP contract', () => {
       expect((await api.get(`/api/v1/webhooks/${created.body.id}/deliveries?limit=0`, a.adminToken)).status).toBe(400);
     });
   });
+
+  it('embedded: a pending delivery survives a restart of the process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dt-webhook-restart-'));
+    const env = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_RETRY_BASE_SECONDS: '1', RATE_LIMIT_USER_MAX: '0' };
+    const receiver = await new WebhookReceiver().start();
+    receiver.respond = () => 503;
+    let app = await startTestApp(env, dir);
+    try {
+      let api = new Api(app.url);
+      const t = await makeTenant(api, 1);
+      const hook = (await api.post('/api/v1/webhooks', { url: receiver.url, events: ['alert.opened'] }, t.adminToken)).body;
+      await api.post('/api/v1/telemetry', point({ status: 'emergency' }), t.drones[0].deviceKey);
+      const log = async () => (await api.get(`/api/v1/webhooks/${hook.id}/deliveries`, t.adminToken)).body.items[0];
+      await waitFor(async () => (await log())?.attempts >= 1, 15_000, 'a failed first attempt');
+      await app.close();
+      receiver.respond = () => 200;
+      app = await startTestApp(env, dir);
+      api = new Api(app.url);
+      const delivered = await waitFor(async () => ((await log())?.status === 'delivered' ? await log() : null), 20_000, 'delivered after the restart');
+      expect(new Set(receiver.requests.map((r) => r.eventId))).toEqual(new Set([delivered.eventId]));
+      for (const r of receiver.requests) expect(verifySignature(hook.secret, r.signature, r.body)).toBe(true);
+    } finally {
+      await app.close();
+      await receiver.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   describe('SSRF rule (default: private networks refused)', () => {
     let app: TestApp;
