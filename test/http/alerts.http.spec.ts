@@ -1,5 +1,6 @@
 import { keepOut, square } from '../support/geo-fixtures.js';
-import { Api, makeTenant, point, readSse, startTestApp, waitFor, type TenantFixture, type TestApp } from '../support/test-app.js';
+import { SseStream } from '../roles/support/sse.js';
+import { Api, makeTenant, point, startTestApp, waitFor, type TenantFixture, type TestApp } from '../support/test-app.js';
 
 /** Alert lifecycles through the real app in one process: points in, alerts out. */
 describe('alerts HTTP contract', () => {
@@ -74,6 +75,10 @@ describe('alerts HTTP contract', () => {
       await send(3, { lon: 20.1, lat: 40 });
       const alert = await waitAlert(`type=geofence&droneId=${drone(3)}`, 'crossing alert');
       expect(alert.position).toMatchObject({ lon: 20.1, lat: 40 });
+      // The geofence no longer applies to the drone: its alert resolves.
+      const res = await api.req('PATCH', `/api/v1/geofences/${alert.geofenceId}`, { body: { droneIds: [drone(0)] }, token: a.adminToken });
+      expect(res.status).toBe(200);
+      await waitFor(async () => (await api.get(`/api/v1/alerts/${alert.id}`, a.viewerToken)).body.state === 'resolved', 10_000, 'resolved when droneIds change');
     });
 
     it('the altitude band: heightAgl outside it does not violate, inside does, missing counts as inside', async () => {
@@ -115,8 +120,8 @@ describe('alerts HTTP contract', () => {
   });
 
   it('ack: any user, once; the stream sends event: alert on open and ack whatever its bbox; other tenants 404', async () => {
-    const events = readSse(`${app.url}/api/v1/map/stream?bbox=0,0,1,1&access_token=${a.viewerToken}`, 2, 15_000, async () => {
-      await new Promise((r) => setTimeout(r, 300));
+    const stream = await SseStream.open(`${app.url}/api/v1/map/stream?bbox=0,0,1,1&access_token=${a.viewerToken}`);
+    try {
       await send(7, { status: 'emergency', lon: 100, lat: 10 });
       const alert = await waitAlert(`type=emergency&droneId=${drone(7)}`, 'emergency');
       const ack = await api.post(`/api/v1/alerts/${alert.id}/ack`, undefined, a.viewerToken);
@@ -126,9 +131,13 @@ describe('alerts HTTP contract', () => {
       expect(again.body).toEqual(ack.body);
       expect((await api.post(`/api/v1/alerts/${alert.id}/ack`, undefined, b.adminToken)).status).toBe(404);
       expect((await api.get(`/api/v1/alerts/${alert.id}`, b.adminToken)).status).toBe(404);
-    });
-    const got = (await events).filter((e) => e.event === 'alert' && e.data.droneId === drone(7));
-    expect(got.map((e) => e.data.acknowledgedAt === null)).toEqual([true, false]);
+      await stream.waitFor((e) => e.event === 'alert' && e.data.id === alert.id && e.data.acknowledgedAt !== null, 10_000, 'the ack on the stream');
+      const mine = stream.events.filter((e) => e.event === 'alert' && e.data.id === alert.id);
+      expect(mine.map((e) => e.data.acknowledgedAt === null)).toEqual([true, false]);
+      expect(stream.events.some((e) => e.event === 'drone')).toBe(false);
+    } finally {
+      stream.close();
+    }
   });
 
   it('lists newest first with filters and pages; bad parameters are 400', async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isForbiddenAddress } from '../../libs/webhooks/ssrf-guard.js';
+import { sendWebhook } from '../../libs/webhooks/webhook-sender.js';
 import { Api, makeTenant, point, startTestApp, waitFor, type TenantFixture, type TestApp } from '../support/test-app.js';
 import { verifySignature, WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -147,6 +148,19 @@ describe('webhooks HTTP contract', () => {
         expect(String(res.body.message)).toMatch(/loopback, private, link-local, multicast or unspecified/);
       },
     );
+
+    it('refuses forbidden addresses again at delivery (the socket lookup checks what it connects to)', async () => {
+      const receiver = await new WebhookReceiver().start();
+      try {
+        const byName = await sendWebhook(receiver.url.replace('127.0.0.1', 'localhost'), '{}', {}, false);
+        expect(byName).toEqual({ statusCode: null, error: 'url host resolves to a forbidden address' });
+        expect(await sendWebhook(receiver.url, '{}', {}, false)).toEqual({ statusCode: null, error: 'url host is a forbidden address' });
+        expect(receiver.requests).toHaveLength(0);
+        expect(await sendWebhook(receiver.url, '{}', {}, true)).toEqual({ statusCode: 200, error: null });
+      } finally {
+        await receiver.close();
+      }
+    });
 
     it('classifies addresses, IPv6 and IPv4-mapped included', () => {
       for (const ip of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.1.1', '0.0.0.0', '224.1.1.1', '::', '::1', 'fc00::1', 'fd12::1', 'fe80::1', 'ff02::1', '::ffff:10.0.0.1', '::ffff:7f00:1']) {
