@@ -105,7 +105,7 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
 
 /** Closes in dependency order: the queue first (its consumers are already stopped), stores last. */
 export async function closeAdapters(a: Adapters): Promise<void> {
-  const steps = [a.heapTrim, a.queue, a.events, a.cache, a.rateLimiter, a.offlineDeadlines, a.webhooks, a.alerts, a.geofences, a.telemetry, a.identity];
+  const steps = [a.heapTrim, a.queue, a.events, a.cache, a.rateLimiter, a.judgedFixes, a.offlineDeadlines, a.webhooks, a.alerts, a.geofences, a.telemetry, a.identity];
   for (const step of steps) {
     if (!step) continue;
     try {

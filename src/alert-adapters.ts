@@ -3,6 +3,9 @@ import { InProcessOfflineDeadlines } from '../libs/alerts/adapters/in-process.of
 import { SqliteAlertRepository } from '../libs/alerts/adapters/sqlite.alert.repository.js';
 import { MongoAlertRepository } from '../libs/alerts/adapters/mongo.alert.repository.js';
 import { RedisOfflineDeadlines } from '../libs/alerts/adapters/redis.offline-deadlines.js';
+import { InProcessJudgedFixes } from '../libs/alerts/adapters/in-process.judged-fixes.js';
+import { RedisJudgedFixes } from '../libs/alerts/adapters/redis.judged-fixes.js';
+import { JUDGED_FIXES, type JudgedFixes } from '../libs/alerts/judged-fixes.port.js';
 import type { AppConfig } from '../libs/config/index.js';
 import { GEOFENCE_REPOSITORY, type GeofenceRepository } from '../libs/geofences/index.js';
 import { SqliteGeofenceRepository } from '../libs/geofences/adapters/sqlite.geofence.repository.js';
@@ -18,8 +21,9 @@ export interface AlertAdapters {
   geofences: GeofenceRepository;
   alerts: AlertRepository;
   webhooks: WebhookRepository;
-  /** Only processors watch for silent drones. */
+  /** Only processors watch for silent drones and judge points. */
   offlineDeadlines?: OfflineDeadlines;
+  judgedFixes?: JudgedFixes;
 }
 
 export const ALERT_ADAPTER_TOKENS = {
@@ -27,6 +31,7 @@ export const ALERT_ADAPTER_TOKENS = {
   alerts: ALERT_REPOSITORY,
   webhooks: WEBHOOK_REPOSITORY,
   offlineDeadlines: OFFLINE_DEADLINES,
+  judgedFixes: JUDGED_FIXES,
 } as const;
 
 /**
@@ -40,12 +45,14 @@ export async function openAlertAdapters(config: AppConfig, logger: StoreLogger, 
     : config.redisUrl
       ? new RedisOfflineDeadlines(config.redisUrl, `${config.redisKeyPrefix}:`)
       : new InProcessOfflineDeadlines();
+  const judgedFixes = !processor ? undefined : config.redisUrl ? new RedisJudgedFixes(config.redisUrl, `${config.redisKeyPrefix}:`) : new InProcessJudgedFixes();
   if (embedded) {
     return {
       geofences: new SqliteGeofenceRepository(embedded),
       alerts: new SqliteAlertRepository(embedded),
       webhooks: new SqliteWebhookRepository(embedded),
       offlineDeadlines,
+      judgedFixes,
     };
   }
   const handle = await connectMongo(config.mongoUrl!, { logger }, 3);
@@ -57,8 +64,8 @@ export async function openAlertAdapters(config: AppConfig, logger: StoreLogger, 
     await alerts.init();
     await webhooks.init();
   } catch (err) {
-    await Promise.allSettled([geofences.close(), alerts.close(), webhooks.close(), offlineDeadlines?.close()]);
+    await Promise.allSettled([geofences.close(), alerts.close(), webhooks.close(), offlineDeadlines?.close(), judgedFixes?.close()]);
     throw err;
   }
-  return { geofences, alerts, webhooks, offlineDeadlines };
+  return { geofences, alerts, webhooks, offlineDeadlines, judgedFixes };
 }

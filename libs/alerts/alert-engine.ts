@@ -7,13 +7,17 @@ import { openKeyOf, type Alert } from './alert.js';
 import { ALERT_REPOSITORY, type AlertRepository } from './alert.repository.port.js';
 import { AlertNotifier } from './alert-notifier.js';
 import { judgeDrone, type AlertAction } from './alert-rules.js';
+import { JUDGED_FIXES, type JudgedFixes } from './judged-fixes.port.js';
 import { OFFLINE_DEADLINES, type DueDrone, type OfflineDeadlines } from './offline-deadlines.port.js';
 
 /**
- * The processor's hook: judges a job's points before the drones' states move forward, so the
- * state read here is the one before these points (a retried job judges them again; opening is
- * idempotent through the store's unique open key). Only points newer than that state open or
- * resolve alerts, except that any point ends an `offline` alert.
+ * The processor's hook: judges a job's points before the drones' states move forward. Each
+ * drone's judged watermark (JudgedFixes) moves atomically to the job's newest point, so of jobs
+ * running at once only the points after the watermark each one moved are judged, from the fix
+ * before them; without a watermark yet (a fresh process) the stored state stands in. Only those
+ * points open or resolve alerts, except that any point ends an `offline` alert. Opening is
+ * idempotent through the store's unique open key. (A job that fails after moving the watermark
+ * is not judged again when it is retried: alerts favour never judging a point twice.)
  */
 @Injectable()
 export class AlertEngine {
@@ -23,6 +27,7 @@ export class AlertEngine {
     @Inject(ALERT_REPOSITORY) private readonly alerts: AlertRepository,
     @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
     @Inject(OFFLINE_DEADLINES) private readonly deadlines: OfflineDeadlines,
+    @Inject(JUDGED_FIXES) private readonly judged: JudgedFixes,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly fences: GeofenceIndexCache,
     private readonly notifier: AlertNotifier,
@@ -51,10 +56,14 @@ export class AlertEngine {
     ]);
     const openByKey = new Map(open.map((a) => [openKeyOf(a), a]));
     const deadlines: DueDrone[] = [];
+    for (const list of drones.values()) list.sort((a, b) => a.ts - b.ts);
+    const newest = [...drones.values()].map((list) => list[list.length - 1]);
+    const marks = await this.judged.advance(newest.map((p) => ({ tenantId, droneId: p.droneId, ts: p.ts, lon: p.lon, lat: p.lat })));
+    const before = new Map(newest.map((p, i) => [p.droneId, marks[i]]));
     for (const [droneId, list] of drones) {
-      list.sort((a, b) => a.ts - b.ts);
-      const state = states.get(droneId);
-      const newer = state ? list.filter((p) => p.ts > state.ts) : list;
+      const mark = before.get(droneId);
+      const state = mark === null ? states.get(droneId) : mark === 'stale' ? undefined : mark;
+      const newer = mark === 'stale' ? [] : state ? list.filter((p) => p.ts > state.ts) : list;
       const actions: AlertAction[] = [];
       // The link is back: any point, even a late one, ends an offline alert.
       const offlineKey = openKeyOf({ droneId, type: 'offline', geofenceId: null });

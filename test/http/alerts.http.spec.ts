@@ -1,17 +1,24 @@
 import { keepOut, square } from '../support/geo-fixtures.js';
 import { SseStream } from '../roles/support/sse.js';
-import { Api, makeTenant, point, startTestApp, waitFor, type TenantFixture, type TestApp } from '../support/test-app.js';
+import { describeWith, testMongoUrl, testRedisUrl } from '../support/real-servers.js';
+import { oneProcess, splitRoles, type Deployment } from '../support/split-app.js';
+import { Api, makeTenant, point, waitFor, type TenantFixture } from '../support/test-app.js';
 
-/** Alert lifecycles through the real app in one process: points in, alerts out. */
-describe('alerts HTTP contract', () => {
-  let app: TestApp;
+/** Alert lifecycles through the real app, in one process and in split roles: points in, alerts out. */
+alertsContract('one process (embedded)', oneProcess, describe);
+alertsContract('split roles (ingest, processor, web on Redis + MongoDB server)', splitRoles, describeWith(testRedisUrl && testMongoUrl));
+
+function alertsContract(name: string, deploy: (env: Record<string, string>) => Promise<Deployment>, suite: jest.Describe): void {
+suite(`alerts HTTP contract: ${name}`, () => {
+  let app: Deployment;
   let api: Api;
+  let ingest: Api;
   let a: TenantFixture;
   let b: TenantFixture;
   let clock = Date.now() - 10 * 60_000;
   const send = async (droneIndex: number, overrides: Record<string, unknown>, t = a) => {
     clock += 1000;
-    const res = await api.post('/api/v1/telemetry', point({ timestamp: clock, heightAgl: undefined, ...overrides }), t.drones[droneIndex].deviceKey);
+    const res = await ingest.post('/api/v1/telemetry', point({ timestamp: clock, heightAgl: undefined, ...overrides }), t.drones[droneIndex].deviceKey);
     expect(res.status).toBe(202);
     return clock;
   };
@@ -24,11 +31,12 @@ describe('alerts HTTP contract', () => {
   const drone = (i: number) => a.drones[i].id;
 
   beforeAll(async () => {
-    app = await startTestApp({ OFFLINE_AFTER_SECONDS: '2', RATE_LIMIT_USER_MAX: '0', RATE_LIMIT_DEVICE_MAX: '0' });
-    api = new Api(app.url);
+    app = await deploy({ OFFLINE_AFTER_SECONDS: '2', RATE_LIMIT_USER_MAX: '0', RATE_LIMIT_DEVICE_MAX: '0' });
+    api = new Api(app.webUrl);
+    ingest = new Api(app.ingestUrl);
     [a, b] = await Promise.all([makeTenant(api, 8), makeTenant(api, 1)]);
   });
-  afterAll(() => app.close());
+  afterAll(() => app.close(), 60_000);
 
   it('low_battery opens below 20 and resolves only at 25 or more (hysteresis)', async () => {
     await send(0, { battery: 15 });
@@ -49,7 +57,7 @@ describe('alerts HTTP contract', () => {
 
   it('a point older than the drone state opens and resolves nothing', async () => {
     const t = await send(1, { battery: 80 });
-    await api.post('/api/v1/telemetry', point({ timestamp: t - 500, battery: 5 }), a.drones[1].deviceKey);
+    await ingest.post('/api/v1/telemetry', point({ timestamp: t - 500, battery: 5 }), a.drones[1].deviceKey);
     await send(1, { status: 'emergency' });
     await waitAlert(`type=emergency&droneId=${drone(1)}`, 'sync point');
     expect(await alerts(`type=low_battery&droneId=${drone(1)}&state=all`)).toHaveLength(0);
@@ -113,14 +121,14 @@ describe('alerts HTTP contract', () => {
     const t = await send(6, { battery: 90 });
     const open = await waitAlert(`type=offline&droneId=${drone(6)}`, 'offline alert');
     expect(open.position.timestamp).toBe(new Date(t).toISOString());
-    await api.post('/api/v1/telemetry', point({ timestamp: t - 5000 }), a.drones[6].deviceKey);
+    await ingest.post('/api/v1/telemetry', point({ timestamp: t - 5000 }), a.drones[6].deviceKey);
     await waitFor(async () => (await api.get(`/api/v1/alerts/${open.id}`, a.viewerToken)).body.state === 'resolved', 10_000, 'resolved by a late point');
     const all = await alerts(`type=offline&droneId=${drone(6)}&state=all`);
     expect(all.filter((x) => x.state === 'open').length).toBeLessThanOrEqual(1);
   });
 
   it('ack: any user, once; the stream sends event: alert on open and ack whatever its bbox; other tenants 404', async () => {
-    const stream = await SseStream.open(`${app.url}/api/v1/map/stream?bbox=0,0,1,1&access_token=${a.viewerToken}`);
+    const stream = await SseStream.open(`${app.webUrl}/api/v1/map/stream?bbox=0,0,1,1&access_token=${a.viewerToken}`);
     try {
       await send(7, { status: 'emergency', lon: 100, lat: 10 });
       const alert = await waitAlert(`type=emergency&droneId=${drone(7)}`, 'emergency');
@@ -163,3 +171,4 @@ describe('alerts HTTP contract', () => {
     expect((await api.get('/api/v1/alerts')).status).toBe(401);
   });
 });
+}

@@ -218,7 +218,7 @@ describeWith(testRedisUrl && testMongoUrl)('role module trees (in-process, Redis
           .sort();
         const expected = {
           ingest: ['events', 'identity', 'queue', 'rateLimiter'],
-          processor: ['alerts', 'cache', 'events', 'geofences', 'identity', 'offlineDeadlines', 'queue', 'telemetry', 'webhooks'],
+          processor: ['alerts', 'cache', 'events', 'geofences', 'identity', 'judgedFixes', 'offlineDeadlines', 'queue', 'telemetry', 'webhooks'],
           web: ['alerts', 'cache', 'events', 'geofences', 'identity', 'rateLimiter', 'telemetry', 'webhooks'],
         }[role];
         expect(opened).toEqual(expected);
