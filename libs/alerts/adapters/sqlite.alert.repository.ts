@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Migration, SqliteDatabase } from '../../store/sqlite/index.js';
 import { openKeyOf, type Alert } from '../alert.js';
 import type { AlertPage, AlertQuery, AlertRepository } from '../alert.repository.port.js';
@@ -31,9 +32,16 @@ export const ALERT_MIGRATIONS: readonly Migration[] = [
 
 const parse = (r: { doc: string }): Alert => JSON.parse(r.doc);
 
-/** Alerts in the shared embedded SQLite database. */
+/**
+ * Alerts in the shared embedded SQLite database. Opens and resolves come from telemetry jobs, and
+ * the embedded queue acknowledges a job only after the database's fsync barrier, so they do not
+ * fsync one by one (a process crash keeps committed rows in the WAL either way); an
+ * acknowledgement answers a user, so it is on disk before the answer.
+ */
 export class SqliteAlertRepository implements AlertRepository {
   private readonly sql;
+  /** findOpen statements by the number of drone ids (prepared once each). */
+  private readonly openOfDrones = new Map<number, Statement>();
 
   constructor(private readonly db: SqliteDatabase) {
     db.migrate('alerts', ALERT_MIGRATIONS);
@@ -53,7 +61,6 @@ export class SqliteAlertRepository implements AlertRepository {
     const a = alert;
     const inserted =
       this.db.run(() => this.sql.insert.run(a.id, a.tenantId, a.droneId, a.type, a.geofenceId, a.state, a.openedAt, `${a.tenantId}|${openKeyOf(a)}`, JSON.stringify(a))).changes === 1;
-    if (inserted) await this.db.syncToDisk();
     return inserted;
   }
 
@@ -66,7 +73,6 @@ export class SqliteAlertRepository implements AlertRepository {
       this.sql.setDoc.run(JSON.stringify(next), 'resolved', 'resolved', id);
       return next;
     });
-    if (resolved) await this.db.syncToDisk();
     return resolved;
   }
 
@@ -76,11 +82,20 @@ export class SqliteAlertRepository implements AlertRepository {
     for (let i = 0; i < droneIds.length; i += 500) {
       const chunk = droneIds.slice(i, i + 500);
       const rows = this.db.run(() =>
-        this.db.connection.prepare(`SELECT doc FROM alerts WHERE tenant_id = ? AND state = 'open' AND drone_id IN (${chunk.map(() => '?').join(',')})`).all(tenantId, ...chunk),
+        this.openStatement(chunk.length).all(tenantId, ...chunk),
       ) as { doc: string }[];
       out.push(...rows.map(parse));
     }
     return out;
+  }
+
+  private openStatement(n: number): Statement {
+    let st = this.openOfDrones.get(n);
+    if (!st) {
+      st = this.db.connection.prepare(`SELECT doc FROM alerts WHERE tenant_id = ? AND state = 'open' AND drone_id IN (${Array(n).fill('?').join(',')})`);
+      this.openOfDrones.set(n, st);
+    }
+    return st;
   }
 
   async findOpenOfGeofence(tenantId: string, geofenceId: string): Promise<Alert[]> {
