@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { ADMIN, processedPoints, setUpFleet, startProcess } from './bench-process.js';
 import { benchFlights } from './flights-bench.js';
+import { runGeofenceBench } from './geofence-bench.js';
 import { sustainedEmbedded } from './sustained-bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -182,14 +183,15 @@ function flightTools(env: Record<string, string>) {
   };
 }
 
-/** BENCH_PHASES=ingest,sustained,flights (default all): `ingest` is the baseline and per-setup ingest figures. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,sustained,flights').split(','));
+/** BENCH_PHASES=ingest,sustained,flights,geofences (default all): `ingest` is the baseline and per-setup ingest figures. */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,sustained,flights,geofences').split(','));
 
 async function main(): Promise<void> {
   const rows: string[] = [];
   if (PHASES.has('ingest')) rows.push(...(await ingestPhases()));
   if (PHASES.has('sustained') && Number(process.env.BENCH_SUSTAINED_POINTS ?? 1) > 0) rows.push(...(await sustainedEmbedded(MAIN_JS, PRODUCT_ENV)));
   if (PHASES.has('flights')) rows.push(...(await benchFlights('embedded', flightTools({}))));
+  if (PHASES.has('geofences')) rows.push(...(await runGeofenceBench()));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
   process.stdout.write(
     `\n## dronetrack benchmark (${new Date().toISOString()})\n\nMachine: ${machine}. autocannon ${CONNECTIONS} connections, ${DURATION} s, same machine.\n\n` +

@@ -23,10 +23,11 @@ import { RedisDroneLocks } from '../libs/flights/adapters/redis.drone-locks.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../libs/store/index.js';
 import { openEmbeddedStore } from '../libs/store/adapters/embedded.store.js';
 import { connectMongoStore } from '../libs/store/adapters/mongo.store.js';
+import { ALERT_ADAPTER_TOKENS, openAlertAdapters, type AlertAdapters } from './alert-adapters.js';
 import { startIdleHeapTrim } from './heap-trim.js';
 
 /** The adapters one process needs, chosen by its roles and by which servers are configured. */
-export interface Adapters {
+export interface Adapters extends Partial<AlertAdapters> {
   queue?: TelemetryQueue;
   cache?: LiveMapCache;
   events: RoleEvents;
@@ -51,6 +52,7 @@ export const ADAPTER_TOKENS = {
   telemetry: TELEMETRY_REPOSITORY,
   flights: FLIGHT_REPOSITORY,
   droneLocks: DRONE_LOCKS,
+  ...ALERT_ADAPTER_TOKENS,
 } as const;
 
 /**
@@ -105,6 +107,11 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
     if (processor) adapters.droneLocks = track(redis ? new RedisDroneLocks(redis, `${config.redisKeyPrefix}:`) : new InProcessDroneLocks());
     // Every role: ingest and the processor put positions on the live map, web reads it.
     adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
+    if (processor || web) {
+      const alerting = await openAlertAdapters(config, storeLogger(logger), processor, embedded?.database ?? null);
+      for (const a of Object.values(alerting)) if (a) track(a);
+      Object.assign(adapters, alerting);
+    }
     if (ingest || web) adapters.rateLimiter = track(redis ? new RedisRateLimiter(redis, `${config.redisKeyPrefix}:`) : new MemoryRateLimiter());
     return adapters;
   } catch (err) {
@@ -115,7 +122,10 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
 
 /** Closes in dependency order: the queue first (its consumers are already stopped), stores last. */
 export async function closeAdapters(a: Adapters): Promise<void> {
-  const steps = [a.heapTrim, a.queue, a.events, a.cache, a.rateLimiter, a.droneLocks, a.flights, a.telemetry, a.identity];
+  const steps = [
+    a.heapTrim, a.queue, a.events, a.cache, a.rateLimiter, a.droneLocks, a.judgedFixes, a.offlineDeadlines,
+    a.webhooks, a.alerts, a.geofences, a.flights, a.telemetry, a.identity,
+  ];
   for (const step of steps) {
     if (!step) continue;
     try {

@@ -3,7 +3,10 @@ import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown,
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, hasRole, type AppConfig } from '../libs/config/index.js';
 import { FlightsModule } from '../libs/flights/flights.module.js';
+import { AlertsModule } from '../libs/alerts/index.js';
+import { GeofencesModule } from '../libs/geofences/index.js';
 import { IdentityModule } from '../libs/identity/identity.module.js';
+import { WebhooksModule } from '../libs/webhooks/index.js';
 import { IngestModule } from '../libs/ingest/ingest.module.js';
 import { MapQueryModule } from '../libs/map-query/map-query.module.js';
 import { HealthHttpController } from '../libs/ops/health.http.controller.js';
@@ -62,6 +65,7 @@ export class AppModule {
     if (hasRole(config, 'ingest')) imports.push(IngestModule);
     if (hasRole(config, 'processor')) imports.push(ProcessingModule);
     if (hasRole(config, 'web')) imports.push(IdentityModule, MapQueryModule, FlightsModule, WebAppModule);
+    if (hasRole(config, 'web')) imports.push(GeofencesModule, AlertsModule, WebhooksModule);
     return { module: AppModule, imports };
   }
 }

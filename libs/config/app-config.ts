@@ -50,6 +50,12 @@ export interface AppConfig {
   requestTimeoutSeconds: number;
   /** Password hashes/verifications run at once (≤ thread pool size − 2); more wait in a short queue, beyond it 503. */
   passwordHashConcurrency: number;
+  /** Webhooks may target loopback/private/link-local addresses (self-hosting, tests). */
+  webhookAllowPrivateNetworks: boolean;
+  /** First retry delay of a failed webhook delivery; doubles up to one hour. */
+  webhookRetryBaseSeconds: number;
+  /** A delivery not delivered by this age is failed. */
+  webhookMaxAgeHours: number;
 }
 
 export type TrustProxy = false | number | string[];
@@ -106,6 +112,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     requestTimeoutSeconds: read.int('REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
     // Hashing runs on libuv's thread pool (UV_THREADPOOL_SIZE, default 4): two threads always stay free for fsync.
     passwordHashConcurrency: read.int('PASSWORD_HASH_CONCURRENCY', 1, 1, Math.max(1, threadPoolSize(env) - 2)),
+    webhookAllowPrivateNetworks: read.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+    webhookRetryBaseSeconds: read.int('WEBHOOK_RETRY_BASE_SECONDS', 5, 1, 3600),
+    webhookMaxAgeHours: read.int('WEBHOOK_MAX_AGE_HOURS', 24, 1, 24 * 30),
   };
 
   const split = roles.size < ROLE_NAMES.length;

@@ -1,3 +1,4 @@
+import type { AlertEvent, AlertView } from '../alerts/alert.js';
 import type { LiveDrone } from '../cache/live-map.cache.port.js';
 
 export const ROLE_EVENTS = Symbol('RoleEvents');
@@ -27,7 +28,21 @@ export interface UserInvalidated {
   userId: string;
 }
 
-export type RoleEvent = DroneStatesChanged | DroneInvalidated | UserInvalidated;
+/** A tenant's geofences changed: processors drop their cached geofence index of the tenant. */
+export interface GeofencesChanged {
+  type: 'geofences.changed';
+  tenantId: string;
+}
+
+/** An alert opened, resolved or was acknowledged: map streams of the tenant send it. */
+export interface AlertChanged {
+  type: 'alert.changed';
+  tenantId: string;
+  event: AlertEvent;
+  alert: AlertView;
+}
+
+export type RoleEvent = DroneStatesChanged | DroneInvalidated | UserInvalidated | GeofencesChanged | AlertChanged;
 export type RoleEventHandler = (event: RoleEvent) => void;
 
 /**

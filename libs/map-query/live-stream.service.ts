@@ -9,6 +9,7 @@ import { tooManyRequests } from '../ops/http-errors.js';
 import { StreamClient } from './stream-client.js';
 import { ROLE_EVENTS, type RoleEvent, type RoleEvents } from '../events/index.js';
 import { AppMetrics } from '../ops/metrics.js';
+import type { AlertView } from '../alerts/alert.js';
 import { toFeature } from './views.js';
 
 const KEEPALIVE_MS = 15_000;
@@ -115,6 +116,8 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
 
   private dispatch(event: RoleEvent): void {
     if (event.type === 'user.invalidated') return this.closeUserStreams(event.userId);
+    if (event.type === 'alert.changed') return this.sendAlert(event.tenantId, event.alert);
+    if (event.type === 'geofences.changed') return;
     if (event.type === 'drone.invalidated') {
       if (event.deleted) this.online.delete(event.droneId);
       return;
@@ -159,6 +162,12 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
       });
       if (chunk) client.write(chunk);
     }
+  }
+
+  /** Alerts go to every stream of the tenant, whatever its box (issue 11). */
+  private sendAlert(tenantId: string, alert: AlertView): void {
+    const chunk = `event: alert\ndata: ${JSON.stringify(alert)}\n\n`;
+    for (const client of this.clients.get(tenantId) ?? []) client.write(chunk);
   }
 
   private broadcastComment(text: string): void {

@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { AlertProcessingModule } from '../alerts/index.js';
 import { LivePositionsModule } from '../live-positions/index.js';
 import { DRONE_LOCKS, FLIGHT_REPOSITORY, FlightDetector, type DroneLocks, type FlightRepository } from '../flights/index.js';
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
 import { ProcessingWorker } from './processing.worker.js';
 import { TelemetryProcessor } from './telemetry.processor.js';
 
-/** The processor role: consumes the queue into history, state, flights, cache and events. */
+/** The processor role: consumes the queue into history, alerts, state, flights, cache and events. */
 @Module({
-  imports: [LivePositionsModule],
+  imports: [LivePositionsModule, AlertProcessingModule],
   providers: [
     TelemetryProcessor,
     ProcessingWorker,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AlertEngine } from '../alerts/index.js';
 import { newestPerDrone, pointKey, stateFromPoint, type TelemetryPoint } from '../core/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { FlightDetector } from '../flights/flight-detector.js';
@@ -8,7 +9,7 @@ import type { TelemetryJob } from '../queue/index.js';
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
 
 /**
- * Turns a queued job into history, per-drone state, cached live positions, events and flights.
+ * Turns a queued job into history, alerts, per-drone state, cached live positions, events and flights.
  * Idempotent, so a job that runs twice (retry, crash) changes nothing the second time:
  * history is keyed by (drone, timestamp) and a state only moves forward.
  */
@@ -20,12 +21,15 @@ export class TelemetryProcessor {
     private readonly metrics: AppMetrics,
     private readonly flights: FlightDetector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly alerts: AlertEngine,
   ) {}
 
   async process(job: TelemetryJob): Promise<void> {
     const { points } = job;
     if (points.length === 0) return;
     const fresh = await this.telemetry.insertHistory(points);
+    // Alerts judge the points against the states before they move.
+    await this.alerts.onPoints(points);
     const newest = newestPerDrone(points).map(stateFromPoint);
     await this.telemetry.applyStates(newest);
     // Every job's newest positions, not only the states applied now: a run before a crash may have

@@ -1,12 +1,13 @@
 import { MongoClient } from 'mongodb';
 import { MongoFlightRepository } from '../../libs/flights/index.js';
-import { describeWith, mongoDatabaseUrl, testMongoUrl, uniqueName } from '../support/real-servers.js';
+import { describeEachMongoServer } from '../support/mongo-servers.js';
+import { mongoDatabaseUrl, uniqueName } from '../support/real-servers.js';
 import { flightStoreContract } from './flight-store.contract.js';
 
-const dbName = uniqueName('flights');
-const url = testMongoUrl ? mongoDatabaseUrl(testMongoUrl, dbName) : '';
+describeEachMongoServer('Mongo flight store', (server) => {
+  const dbName = uniqueName('flights');
+  const url = mongoDatabaseUrl(server.url, dbName);
 
-describeWith(testMongoUrl)('Mongo flight store on FerretDB', () => {
   afterAll(async () => {
     const client = await new MongoClient(url).connect();
     await client.db(dbName).dropDatabase();

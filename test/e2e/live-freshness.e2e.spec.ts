@@ -78,6 +78,7 @@ describeEachMongoServer('live map freshness (split roles on Redis and MongoDB, n
       new AppMetrics(),
       null as never, // no flight detector: detection is off below
       { ...get<AppConfig>(APP_CONFIG), flightDetection: false },
+      { onPoints: async () => undefined } as never, // alerts are not what this test is about
     );
     const now = Date.now();
     const job = {

@@ -57,6 +57,19 @@ const CONTRACT_ROUTES: [Role, string, string][] = [
   ['web', 'POST', '/api/v1/users'],
   ['web', 'PATCH', '/api/v1/users/:id'],
   ['web', 'DELETE', '/api/v1/users/:id'],
+  // v1.1: geofences, alerts, webhooks (issue 11).
+  ['web', 'POST', '/api/v1/geofences'],
+  ['web', 'GET', '/api/v1/geofences'],
+  ['web', 'GET', '/api/v1/geofences/:id'],
+  ['web', 'PATCH', '/api/v1/geofences/:id'],
+  ['web', 'DELETE', '/api/v1/geofences/:id'],
+  ['web', 'GET', '/api/v1/alerts'],
+  ['web', 'GET', '/api/v1/alerts/:id'],
+  ['web', 'POST', '/api/v1/alerts/:id/ack'],
+  ['web', 'POST', '/api/v1/webhooks'],
+  ['web', 'GET', '/api/v1/webhooks'],
+  ['web', 'DELETE', '/api/v1/webhooks/:id'],
+  ['web', 'GET', '/api/v1/webhooks/:id/deliveries'],
 ];
 const OPERATIONS: [string, string][] = [
   ['GET', '/health/live'],
@@ -213,8 +226,8 @@ describeEachMongoServer('role module trees (in-process, Redis + MongoDB)', (serv
           .sort();
         const expected = {
           ingest: ['cache', 'events', 'identity', 'queue', 'rateLimiter'],
-          processor: ['cache', 'droneLocks', 'events', 'flights', 'identity', 'queue', 'telemetry'],
-          web: ['cache', 'events', 'flights', 'identity', 'rateLimiter', 'telemetry'],
+          processor: ['alerts', 'cache', 'droneLocks', 'events', 'flights', 'geofences', 'identity', 'judgedFixes', 'offlineDeadlines', 'queue', 'telemetry', 'webhooks'],
+          web: ['alerts', 'cache', 'events', 'flights', 'geofences', 'identity', 'rateLimiter', 'telemetry', 'webhooks'],
         }[role];
         expect(opened).toEqual(expected);
       } finally {

@@ -1,5 +1,8 @@
 import { api, ApiError, request, serverNow, streamUrl } from './api';
 import { AdminPanel } from './admin';
+import { AlertsPanel } from './alerts/alertsPanel';
+import { GeofencePanel } from './geofences/geofencePanel';
+import { AlertMarks } from './alerts/alertMarks';
 import { DetailPanel } from './detail';
 import { confirmDialog, showDeviceKey } from './dialogs';
 import { h, setText, showAlert } from './dom';
@@ -43,6 +46,10 @@ export class App {
   private readonly detail: DetailPanel;
   private readonly admin: AdminPanel;
   readonly flights: FlightsPanel;
+  private readonly alertsPanel: AlertsPanel;
+  private readonly geofencePanel: GeofencePanel;
+  private readonly alertMarks: AlertMarks;
+  private alertedDrones: ReadonlySet<string> = new Set();
   private readonly adminBtn: HTMLButtonElement;
   private readonly statusEl: HTMLElement;
   private readonly countEl: HTMLElement;
@@ -82,6 +89,7 @@ export class App {
         live: (id) => this.liveProps(id),
         liveIds: () => this.store.features.keys(),
         isOnline: (p) => !!p && p.online !== false,
+        hasAlert: (id) => this.alertedDrones.has(id),
       },
       (id) => this.select(id, true),
     );
@@ -111,6 +119,16 @@ export class App {
     );
     const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
     const mapWrap = h('div', { class: 'map-wrap' }, mapEl, legend, this.detail.el, this.admin.el);
+    this.alertsPanel = new AlertsPanel({
+      droneName: (id) => this.nameOf(id),
+      droneIds: () => this.catalogue.keys(),
+      onOpenChange: (ids) => {
+        this.alertedDrones = ids;
+        this.list.invalidate();
+        this.alertMarks?.update(ids, (id) => this.store.get(id)?.geometry.coordinates as [number, number] | undefined);
+      },
+      onSelectDrone: (id) => this.select(id, true),
+    });
     o.root.replaceChildren(
       h(
         'div',
@@ -127,7 +145,7 @@ export class App {
           this.adminBtn,
           logoutBtn,
         ),
-        h('div', { class: 'body' }, this.list.el, mapWrap),
+        h('div', { class: 'body' }, this.list.el, mapWrap, h('aside', { class: 'ops-panels', 'data-testid': 'ops-panels' }, this.alertsPanel.el)),
       ),
     );
 
@@ -140,12 +158,21 @@ export class App {
     });
     this.flights = new FlightsPanel(this.map.map);
     mapWrap.append(this.flights.el);
+    this.geofencePanel = new GeofencePanel(this.map.map);
+    this.alertsPanel.el.after(this.geofencePanel.el);
+    this.alertMarks = new AlertMarks(this.map.map);
+    void this.map.whenReady().then(async () => {
+      this.alertMarks.install();
+      await this.geofencePanel.install();
+      await this.alertsPanel.load();
+    });
     this.store.sink = this.map.bindStore(() => Array.from(this.store.features.values()));
     this.store.subscribe((changed, removed) => this.onBatch(changed, removed));
 
     this.stream = new DroneStream({
       url: () => streamUrl(this.streamBox ?? this.map.bbox()),
       onData: (d) => this.store.ingestRaw(d),
+      onAlert: (d) => this.alertsPanel.ingestRaw(d),
       onState: (s, detail) => this.onStreamState(s, detail),
       onOpen: (reconnected) => {
         if (reconnected || Date.now() - this.lastSnapshotAt > 1000) void this.snapshot();
@@ -186,6 +213,7 @@ export class App {
     setText(this.tenantEl, this.me.tenantName ?? '');
     this.adminBtn.hidden = !this.isAdmin;
     this.detail.setAdmin(this.isAdmin);
+    this.geofencePanel.setAdmin(this.isAdmin);
     if (!this.isAdmin) this.admin.toggle(false);
   }
 

@@ -10,6 +10,8 @@ export interface ListSource {
   /** ids known only from the map (not yet in the catalogue). */
   liveIds: () => Iterable<string>;
   isOnline: (p: Partial<DroneProps> | null | undefined) => boolean;
+  /** The drone has an open alert (marked in the list). */
+  hasAlert?: (id: string) => boolean;
 }
 
 interface Entry {
@@ -200,10 +202,12 @@ export class DroneList {
       setText(main.children[0], e.name);
       setText(main.children[1], p ? `${status} · ${fmtBattery(p)}` : 'no position yet');
       const badges = row.children[2] as HTMLElement;
-      const b = `${p?.lowBattery ? 'low' : ''}|${p && !online ? 'off' : ''}`;
+      const alerted = this.src.hasAlert?.(e.id) ?? false;
+      const b = `${p?.lowBattery ? 'low' : ''}|${p && !online ? 'off' : ''}|${alerted ? 'alert' : ''}`;
       if (badges.dataset.b !== b) {
         badges.dataset.b = b;
         badges.replaceChildren(
+          ...(alerted ? [h('span', { class: 'badge badge-alert', 'data-testid': 'drone-alert-badge' }, 'alert')] : []),
           ...(p?.lowBattery ? [h('span', { class: 'badge badge-low' }, 'low battery')] : []),
           ...(p && !online ? [h('span', { class: 'badge badge-off' }, 'offline')] : []),
         );

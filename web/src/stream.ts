@@ -3,6 +3,8 @@ export type StreamState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'pau
 export interface StreamOptions {
   url: () => string;
   onData: (data: string) => void;
+  /** `event: alert` (an Alert) — opened, resolved or acknowledged, whatever the box. */
+  onAlert?: (data: string) => void;
   onState: (state: StreamState, detail: string) => void;
   /** Called on every successful (re)open: the caller refreshes its snapshot to cover the gap. */
   onOpen: (reconnected: boolean) => void;
@@ -68,6 +70,7 @@ export class DroneStream {
       if (typeof e.data === 'string' && e.data.charCodeAt(0) === 123 /* { */) this.o.onData(e.data);
     };
     es.addEventListener('drone', onMsg as EventListener);
+    es.addEventListener('alert', ((e: MessageEvent) => typeof e.data === 'string' && this.o.onAlert?.(e.data)) as EventListener);
     es.onmessage = onMsg; // unnamed events carrying a Feature are accepted too
     es.onopen = () => {
       const reconnected = this.everOpened;

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module.js';
+import { AlertNotifierModule } from './alert-notifier.module.js';
+import { AlertsHttpController } from './alerts.http.controller.js';
+import { AlertsService } from './alerts.service.js';
+
+/** Web role: list, read and acknowledge alerts. */
+@Module({ imports: [IdentityModule, AlertNotifierModule], controllers: [AlertsHttpController], providers: [AlertsService] })
+export class AlertsModule {}

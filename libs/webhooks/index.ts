@@ -1,0 +1,3 @@
+export * from './webhook.js';
+export * from './webhook.repository.port.js';
+export { WebhooksModule } from './webhooks.module.js';

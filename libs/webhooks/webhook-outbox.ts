@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AlertEvent, AlertView } from '../alerts/alert.js';
+import { newId } from '../core/index.js';
+import { WEBHOOK_REPOSITORY, type WebhookRepository } from './webhook.repository.port.js';
+import type { Delivery } from './webhook.js';
+
+/**
+ * Turns an alert event into one pending delivery per subscribed webhook of the tenant, stored
+ * before it returns (the durable outbox); dispatchers in processor roles send them.
+ */
+@Injectable()
+export class WebhookOutbox {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(@Inject(WEBHOOK_REPOSITORY) private readonly repo: WebhookRepository) {}
+
+  async enqueue(tenantId: string, event: AlertEvent, alert: AlertView): Promise<void> {
+    const hooks = (await this.repo.listWebhooks(tenantId)).filter((w) => w.events.includes(event));
+    if (hooks.length === 0) return;
+    const now = Date.now();
+    const eventId = newId();
+    const body = JSON.stringify({ id: eventId, type: event, createdAt: new Date(now).toISOString(), tenantId, alert });
+    const deliveries: Delivery[] = hooks.map((w) => ({
+      id: newId(),
+      tenantId,
+      webhookId: w.id,
+      eventId,
+      event,
+      alertId: alert.id,
+      status: 'pending',
+      attempts: 0,
+      lastStatusCode: null,
+      lastError: null,
+      createdAt: now,
+      lastAttemptAt: null,
+      nextAttemptAt: now,
+      leaseUntil: 0,
+      body,
+    }));
+    await this.repo.addDeliveries(deliveries);
+    for (const l of this.listeners) l();
+  }
+
+  /** A dispatcher in this process wants to hear of new deliveries at once. */
+  onEnqueued(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,71 @@
+import { ALERT_REPOSITORY, OFFLINE_DEADLINES, type AlertRepository, type OfflineDeadlines } from '../libs/alerts/index.js';
+import { InProcessOfflineDeadlines } from '../libs/alerts/adapters/in-process.offline-deadlines.js';
+import { SqliteAlertRepository } from '../libs/alerts/adapters/sqlite.alert.repository.js';
+import { MongoAlertRepository } from '../libs/alerts/adapters/mongo.alert.repository.js';
+import { RedisOfflineDeadlines } from '../libs/alerts/adapters/redis.offline-deadlines.js';
+import { InProcessJudgedFixes } from '../libs/alerts/adapters/in-process.judged-fixes.js';
+import { RedisJudgedFixes } from '../libs/alerts/adapters/redis.judged-fixes.js';
+import { JUDGED_FIXES, type JudgedFixes } from '../libs/alerts/judged-fixes.port.js';
+import type { AppConfig } from '../libs/config/index.js';
+import { GEOFENCE_REPOSITORY, type GeofenceRepository } from '../libs/geofences/index.js';
+import { SqliteGeofenceRepository } from '../libs/geofences/adapters/sqlite.geofence.repository.js';
+import { MongoGeofenceRepository } from '../libs/geofences/adapters/mongo.geofence.repository.js';
+import { connectMongo, type StoreLogger } from '../libs/store/index.js';
+import type { SqliteDatabase } from '../libs/store/sqlite/index.js';
+import { WEBHOOK_REPOSITORY, type WebhookRepository } from '../libs/webhooks/index.js';
+import { SqliteWebhookRepository } from '../libs/webhooks/adapters/sqlite.webhook.repository.js';
+import { MongoWebhookRepository } from '../libs/webhooks/adapters/mongo.webhook.repository.js';
+
+/** Issue 11's stores: geofences, alerts, webhooks (+ deliveries) and the offline deadlines. */
+export interface AlertAdapters {
+  geofences: GeofenceRepository;
+  alerts: AlertRepository;
+  webhooks: WebhookRepository;
+  /** Only processors watch for silent drones and judge points. */
+  offlineDeadlines?: OfflineDeadlines;
+  judgedFixes?: JudgedFixes;
+}
+
+export const ALERT_ADAPTER_TOKENS = {
+  geofences: GEOFENCE_REPOSITORY,
+  alerts: ALERT_REPOSITORY,
+  webhooks: WEBHOOK_REPOSITORY,
+  offlineDeadlines: OFFLINE_DEADLINES,
+  judgedFixes: JUDGED_FIXES,
+} as const;
+
+/**
+ * MongoDB when MONGO_URL is set (one client for the three repositories); otherwise tables in the
+ * embedded store's SQLite database. Offline deadlines live in Redis when REDIS_URL is set, so
+ * every processor replica shares them.
+ */
+export async function openAlertAdapters(config: AppConfig, logger: StoreLogger, processor: boolean, embedded: SqliteDatabase | null): Promise<AlertAdapters> {
+  const offlineDeadlines = !processor
+    ? undefined
+    : config.redisUrl
+      ? new RedisOfflineDeadlines(config.redisUrl, `${config.redisKeyPrefix}:`)
+      : new InProcessOfflineDeadlines();
+  const judgedFixes = !processor ? undefined : config.redisUrl ? new RedisJudgedFixes(config.redisUrl, `${config.redisKeyPrefix}:`) : new InProcessJudgedFixes();
+  if (embedded) {
+    return {
+      geofences: new SqliteGeofenceRepository(embedded),
+      alerts: new SqliteAlertRepository(embedded),
+      webhooks: new SqliteWebhookRepository(embedded),
+      offlineDeadlines,
+      judgedFixes,
+    };
+  }
+  const handle = await connectMongo(config.mongoUrl!, { logger }, 3);
+  const geofences = new MongoGeofenceRepository(handle);
+  const alerts = new MongoAlertRepository(handle);
+  const webhooks = new MongoWebhookRepository(handle);
+  try {
+    await geofences.init();
+    await alerts.init();
+    await webhooks.init();
+  } catch (err) {
+    await Promise.allSettled([geofences.close(), alerts.close(), webhooks.close(), offlineDeadlines?.close(), judgedFixes?.close()]);
+    throw err;
+  }
+  return { geofences, alerts, webhooks, offlineDeadlines, judgedFixes };
+}
