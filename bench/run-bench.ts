@@ -14,6 +14,9 @@ import autocannon from 'autocannon';
 import { ADMIN, processedPoints, setUpFleet, startProcess } from './bench-process.js';
 import { benchFlights } from './flights-bench.js';
 import { runGeofenceBench } from './geofence-bench.js';
+import { benchServers } from './bench-servers.js';
+import { fleetReadPhase } from './fleet-read-bench.js';
+import { freshnessPhase } from './freshness-bench.js';
 import { sustainedEmbedded } from './sustained-bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -183,8 +186,12 @@ function flightTools(env: Record<string, string>) {
   };
 }
 
-/** BENCH_PHASES=ingest,sustained,flights,geofences (default all): `ingest` is the baseline and per-setup ingest figures. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,sustained,flights,geofences').split(','));
+/**
+ * BENCH_PHASES=ingest,sustained,flights,geofences,fleet,freshness (default all): `ingest` is the
+ * baseline and per-setup ingest figures; `fleet` reads at 100,000 drones (embedded, then on Redis);
+ * `freshness` the live map under a history backlog in split roles (Redis + a MongoDB-wire server).
+ */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,sustained,flights,geofences,fleet,freshness').split(','));
 
 async function main(): Promise<void> {
   const rows: string[] = [];
@@ -192,11 +199,23 @@ async function main(): Promise<void> {
   if (PHASES.has('sustained') && Number(process.env.BENCH_SUSTAINED_POINTS ?? 1) > 0) rows.push(...(await sustainedEmbedded(MAIN_JS, PRODUCT_ENV)));
   if (PHASES.has('flights')) rows.push(...(await benchFlights('embedded', flightTools({}))));
   if (PHASES.has('geofences')) rows.push(...(await runGeofenceBench()));
+  if (PHASES.has('fleet')) rows.push(...(await fleetReads()));
+  if (PHASES.has('freshness')) rows.push(...(await freshnessPhase(MAIN_JS, PRODUCT_ENV)));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
   process.stdout.write(
     `\n## dronetrack benchmark (${new Date().toISOString()})\n\nMachine: ${machine}. autocannon ${CONNECTIONS} connections, ${DURATION} s, same machine.\n\n` +
       `| setup | measure | result |\n|---|---|---|\n${rows.join('\n')}\n`,
   );
+}
+
+async function fleetReads(): Promise<string[]> {
+  const rows = await fleetReadPhase('embedded', MAIN_JS, PRODUCT_ENV);
+  const servers = await benchServers();
+  try {
+    return [...rows, ...(await fleetReadPhase('Redis (queue, cache, events)', MAIN_JS, { ...PRODUCT_ENV, REDIS_URL: servers.redisUrl, REDIS_KEY_PREFIX: `fleet${Date.now()}` }))];
+  } finally {
+    await servers.stop();
+  }
 }
 
 async function ingestPhases(): Promise<string[]> {

@@ -132,7 +132,7 @@ describeEachMongoServer(`the roles of kustomize/overlays/${OVERLAY}, run as loca
     expect((await fetch(`${web.url}/api/v1/drones`)).status).toBe(401);
     expect((await fetch(`${ingest.url}/api/v1/telemetry`, { method: 'POST' })).status).toBe(401);
     const checks = async (p: AppProcess) => Object.keys((await new Api(p.url).get('/health/ready')).body.checks).sort();
-    expect(await checks(ingest)).toEqual(['events', 'queue', 'store']);
+    expect(await checks(ingest)).toEqual(['cache', 'events', 'queue', 'store']);
     expect(await checks(web)).toEqual(['cache', 'events', 'store']);
     for (const p of processors) expect(await checks(p)).toEqual(['cache', 'events', 'queue', 'store']);
   });
