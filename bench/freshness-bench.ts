@@ -64,7 +64,8 @@ async function backlogSeconds(ingest: string[], processor: string, rate: { last:
     rate.perSecond = ((processed - rate.last) * 1000) / (now - rate.at);
     [rate.last, rate.at] = [processed, now];
   }
-  return rate.perSecond > 0 ? (accepted - processed) / rate.perSecond : Infinity;
+  // Until a rate was measured the backlog's length in time is unknown: report none yet.
+  return rate.perSecond > 0 ? (accepted - processed) / rate.perSecond : 0;
 }
 
 async function acceptedPoints(url: string): Promise<number> {
@@ -135,12 +136,13 @@ export async function freshnessPhase(mainJs: string, env: Record<string, string>
     while ((lag = await backlogSeconds(ingest, processor, rate)) < BACKLOG_SECONDS && Date.now() - started < (SATURATE_MAX_SECONDS - 60) * 1000) {
       await new Promise((r) => setTimeout(r, 1000));
     }
+    const saturatedFor = (Date.now() - started) / 1000;
     const delays = await probe(ingest[0], web, f, PROBES);
     const lagAfter = await backlogSeconds(ingest, processor, rate);
     for (const l of load) l.stop();
     const label = `split roles (2 ingest, 1 processor, 1 web) on Redis + ${servers.mongoName}`;
     return [
-      `| ${label} | history backlog when probing started / ended (processing at ${rate.perSecond.toFixed(0)} points/s) | ${lag.toFixed(0)} s / ${lagAfter.toFixed(0)} s |`,
+      `| ${label} | history backlog when probing started (after ${saturatedFor.toFixed(0)} s of batches) / ended; processing at ${rate.perSecond.toFixed(0)} points/s | ${lag.toFixed(0)} s / ${lagAfter.toFixed(0)} s |`,
       `| ${label} | new position: 202 → on the web process's stream, p50 / p99 / max (${PROBES} probes) | ${percentile(delays, 0.5).toFixed(0)} ms / ${percentile(delays, 0.99).toFixed(0)} ms / ${delays.at(-1)!.toFixed(0)} ms |`,
     ];
   } finally {
