@@ -91,3 +91,36 @@ export async function heapMiB(url: string): Promise<{ used: number; total: numbe
   const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
   return { used: metric('dronetrack_nodejs_heap_size_used_bytes'), total: metric('dronetrack_nodejs_heap_size_total_bytes'), external: metric('dronetrack_nodejs_external_memory_bytes') };
 }
+
+/** Opens `GET /map/stream` and calls `onEvent` with each event's name and data until closed. */
+export async function watchStream(url: string, token: string, onEvent: (event: string, data: any) => void): Promise<{ close(): Promise<void> }> {
+  const controller = new AbortController();
+  const res = await fetch(`${url}/api/v1/map/stream?access_token=${token}`, { signal: controller.signal });
+  const pump = (async () => {
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let idx: number;
+        while ((idx = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, idx);
+          buffer = buffer.slice(idx + 2);
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (data) onEvent(/^event: (.*)$/m.exec(block)?.[1] ?? 'message', JSON.parse(data));
+        }
+      }
+    } catch {
+      /* closed */
+    }
+  })();
+  return {
+    close: async () => {
+      controller.abort();
+      await pump;
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { ADMIN, json, percentile, processedPoints, startProcess, type Server } from './bench-process.js';
+import { ADMIN, json, percentile, processedPoints, startProcess, watchStream, type Server } from './bench-process.js';
 import { benchServers } from './bench-servers.js';
 
 const BACKLOG_SECONDS = Number(process.env.BENCH_BACKLOG_SECONDS ?? 60);
@@ -75,30 +75,10 @@ async function acceptedPoints(url: string): Promise<number> {
 
 /** Times from each probe's 202 to its event on the web process's stream, in ms. */
 async function probe(ingest: string, web: string, f: Fleet, count: number): Promise<number[]> {
-  const controller = new AbortController();
-  const res = await fetch(`${web}/api/v1/map/stream?access_token=${f.token}`, { signal: controller.signal });
   const seen = new Map<string, number>();
-  const pump = (async () => {
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let idx: number;
-        while ((idx = buffer.indexOf('\n\n')) >= 0) {
-          const data = /^data: (.*)$/m.exec(buffer.slice(0, idx))?.[1];
-          buffer = buffer.slice(idx + 2);
-          const feature = data ? JSON.parse(data) : null;
-          if (feature?.id === f.probe.id) seen.set(feature.properties.timestamp, performance.now());
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
+  const stream = await watchStream(web, f.token, (event, feature) => {
+    if (event === 'drone' && feature.id === f.probe.id) seen.set(feature.properties.timestamp, performance.now());
+  });
   await new Promise((r) => setTimeout(r, 500));
   const delays: number[] = [];
   for (let s = 0; s < count; s++) {
@@ -115,8 +95,7 @@ async function probe(ingest: string, web: string, f: Fleet, count: number): Prom
     delays.push((seen.get(iso) ?? performance.now()) - acked);
     await new Promise((r2) => setTimeout(r2, 50));
   }
-  controller.abort();
-  await pump;
+  await stream.close();
   return delays.sort((a, b) => a - b);
 }
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { watchStream } from './bench-process.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ADMIN = 'bench-admin-token-0123456789';
@@ -89,31 +90,10 @@ async function createGeofences(url: string, token: string): Promise<{ lon: numbe
 
 /** Alternates a point inside a geofence (opens) and outside (resolves); p50/p99 from the 202 to the `event: alert` that opened. */
 async function alertDelay(url: string, token: string, key: string, droneId: string, cell: { lon: number; lat: number }): Promise<{ p50: number; p99: number }> {
-  const controller = new AbortController();
-  const res = await fetch(`${url}/api/v1/map/stream?access_token=${token}`, { signal: controller.signal });
   const opened = new Map<string, number>();
-  const pump = (async () => {
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let idx: number;
-        while ((idx = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, idx);
-          buffer = buffer.slice(idx + 2);
-          if (!block.startsWith('event: alert')) continue;
-          const a = JSON.parse(/^data: (.*)$/m.exec(block)![1]);
-          if (a.droneId === droneId && a.state === 'open' && a.acknowledgedAt === null) opened.set(a.position.timestamp, performance.now());
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
+  const stream = await watchStream(url, token, (event, a) => {
+    if (event === 'alert' && a.droneId === droneId && a.state === 'open' && a.acknowledgedAt === null) opened.set(a.position.timestamp, performance.now());
+  });
   const delays: number[] = [];
   for (let s = 0; s < SAMPLES; s++) {
     const post = (lon: number) => fetch(`${url}/api/v1/telemetry`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ timestamp: ++ts, lat: cell.lat, lon, status: 'airborne' }) });
@@ -127,8 +107,7 @@ async function alertDelay(url: string, token: string, key: string, droneId: stri
     await (await post(cell.lon + 0.5)).text();
     await new Promise((r) => setTimeout(r, 50));
   }
-  controller.abort();
-  await pump;
+  await stream.close();
   delays.sort((a, b) => a - b);
   return { p50: delays[Math.floor(delays.length / 2)], p99: delays[Math.ceil(delays.length * 0.99) - 1] };
 }

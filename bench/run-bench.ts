@@ -11,7 +11,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { ADMIN, processedPoints, setUpFleet, startProcess } from './bench-process.js';
+import { ADMIN, processedPoints, setUpFleet, startProcess, watchStream } from './bench-process.js';
 import { benchFlights } from './flights-bench.js';
 import { runGeofenceBench } from './geofence-bench.js';
 import { benchServers } from './bench-servers.js';
@@ -82,33 +82,10 @@ async function batched(url: string, keys: string[]): Promise<{ pointsPerSecond: 
 
 /** p50/p99 of the time from a 202 until the point's state event arrives (it is then in /map/drones). */
 async function visibilityDelay(url: string, token: string, key: string, droneId: string, samples = 200): Promise<{ p50: number; p99: number }> {
-  const controller = new AbortController();
-  const res = await fetch(`${url}/api/v1/map/stream?access_token=${token}`, { signal: controller.signal });
-  const reader = res.body!.getReader();
   const seen = new Map<string, number>();
-  let buffer = '';
-  const pump = (async () => {
-    const decoder = new TextDecoder();
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let idx: number;
-        while ((idx = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, idx);
-          buffer = buffer.slice(idx + 2);
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (data) {
-            const f = JSON.parse(data);
-            if (f.id === droneId) seen.set(f.properties.timestamp, performance.now());
-          }
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
+  const stream = await watchStream(url, token, (_event, f) => {
+    if (f.id === droneId) seen.set(f.properties.timestamp, performance.now());
+  });
   await new Promise((r) => setTimeout(r, 200));
   const delays: number[] = [];
   for (let s = 0; s < samples; s++) {
@@ -126,8 +103,7 @@ async function visibilityDelay(url: string, token: string, key: string, droneId:
     delays.push(Math.max(0, (seen.get(iso) ?? deadline) - acked));
     await new Promise((r2) => setTimeout(r2, 20));
   }
-  controller.abort();
-  await pump;
+  await stream.close();
   delays.sort((a, b) => a - b);
   return { p50: delays[Math.floor(delays.length * 0.5)], p99: delays[Math.floor(delays.length * 0.99) - 1] ?? delays.at(-1)! };
 }
