@@ -170,7 +170,14 @@ function flightTools(env: Record<string, string>) {
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'ingest,sustained,flights,geofences,fleet,freshness').split(','));
 
 async function main(): Promise<void> {
-  const rows: string[] = [];
+  const table: string[] = [];
+  // Each phase's rows go to stderr as soon as they are measured, so a run cut short keeps them.
+  const rows = {
+    push(...added: string[]): void {
+      for (const r of added) process.stderr.write(`${r}\n`);
+      table.push(...added);
+    },
+  };
   if (PHASES.has('ingest')) rows.push(...(await ingestPhases()));
   if (PHASES.has('sustained') && Number(process.env.BENCH_SUSTAINED_POINTS ?? 1) > 0) rows.push(...(await sustainedEmbedded(MAIN_JS, PRODUCT_ENV)));
   if (PHASES.has('flights')) rows.push(...(await benchFlights('embedded', flightTools({}))));
@@ -180,7 +187,7 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
   process.stdout.write(
     `\n## dronetrack benchmark (${new Date().toISOString()})\n\nMachine: ${machine}. autocannon ${CONNECTIONS} connections, ${DURATION} s, same machine.\n\n` +
-      `| setup | measure | result |\n|---|---|---|\n${rows.join('\n')}\n`,
+      `| setup | measure | result |\n|---|---|---|\n${table.join('\n')}\n`,
   );
 }
 
