@@ -141,13 +141,14 @@ describeEachMongoServer('split roles as separate processes (Redis + MongoDB)', (
         expect(stream.problems).toEqual([]);
         expect(stopped).toMatchObject({ code: 0, signal: null });
         expect(stopped.ms).toBeLessThan(SHUTDOWN_GRACE_SECONDS * 1000);
-        // It was working when the signal came, and finished what it was running. Bull's local pause
-        // cuts its blocking BRPOPLPUSH connection: a job Redis moved to active in that very instant
-        // stays there unlocked until another processor's stalled check takes it (nothing is lost:
-        // the exactly-once check below covers it).
+        // It was working when the signal came, and finished what it was running. Bull fetches a
+        // worker's next job in the same script that completes its last one, and its local pause cuts
+        // the blocking fetch: up to one job per concurrent worker (PROCESSOR_CONCURRENCY, default 4)
+        // can stay active, unlocked, until another processor's stalled check takes it. Nothing is
+        // lost: the exactly-once check below covers those jobs.
         expect(before.active).toBeGreaterThan(0);
         expect(after.failed).toBe(0);
-        expect(after.active).toBeLessThanOrEqual(1);
+        expect(after.active).toBeLessThanOrEqual(4);
         const messages = processor.logs().map((l) => l.msg);
         expect(messages).toEqual(expect.arrayContaining(['shutting down', 'processor stopped; in-flight jobs finished', 'shutdown complete']));
         expect(processor.logs().filter((l) => l.level === 'error')).toEqual([]);
