@@ -1,5 +1,5 @@
 /**
- * Geofence phase of `npm run bench` (also runs alone: `node dist/bench/geofence-bench.js`).
+ * Geofence phase of `npm run bench` (also runs alone: `node dist-bench/bench/geofence-bench.js`).
  * Batched end-to-end throughput of a tenant with no geofences vs one with 1,000 active geofences
  * (same process, runs alternating), and
  * the p99 delay from a point's 202 to its alert's `event: alert` on the map stream while a

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { InvalidInputError } from '../libs/core/index.js';
 import { Logger, ValidationPipe, type ArgumentMetadata, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,21 +7,21 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole, type AppConfig } from '../libs/config/index.js';
-import { telemetryPathItem } from '../libs/ingest/telemetry.openapi.js';
-import { LiveStreamService } from '../libs/map-query/live-stream.service.js';
-import { AllExceptionsFilter } from '../libs/ops/all-exceptions.filter.js';
-import { badRequest, errorBody } from '../libs/ops/http-errors.js';
-import { JsonLogger } from '../libs/ops/json-logger.js';
-import { AppMetrics } from '../libs/ops/metrics.js';
-import { Readiness } from '../libs/ops/readiness.js';
-import { openAdapters } from './adapters.js';
+import { telemetryPathItem } from '../libs/ingest/index.js';
+import { LiveStreamService } from '../libs/map-query/index.js';
+import { AllExceptionsFilter } from '../libs/ops/index.js';
+import { errorBody } from '../libs/ops/index.js';
+import { JsonLogger } from '../libs/ops/index.js';
+import { AppMetrics } from '../libs/ops/index.js';
+import { Readiness } from '../libs/ops/index.js';
+import { openAdapters } from './adapters/index.js';
 import { AppModule } from './app.module.js';
 import { webDistDir } from './web-app/web-app-files.js';
 import { registerSecurityHeaders } from './web-app/security-headers.js';
 import { httpServerOptions } from './http-server-options.js';
-import { registerJsonOnlyBodyParser } from '../libs/ops/json-body-limits.js';
-import { redactUrl } from '../libs/ops/redact.js';
-import { shedLoginsWhenBusy } from '../libs/identity/login-shedding.js';
+import { registerJsonOnlyBodyParser } from '../libs/ops/index.js';
+import { redactUrl } from '../libs/ops/index.js';
+import { shedLoginsWhenBusy } from '../libs/identity/index.js';
 
 export { BODY_LIMIT_BYTES } from './http-server-options.js';
 
@@ -55,7 +56,7 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
       transform: true,
       transformOptions: { enableImplicitConversion: false },
       validationError: { target: false, value: false },
-      exceptionFactory: (errors) => badRequest(errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }))),
+      exceptionFactory: (errors) => new InvalidInputError(errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }))),
     }),
   );
   registerHttpHooks(app, metrics, config, logger);
@@ -128,7 +129,7 @@ class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const isDto = typeof metadata.metatype === 'function' && metadata.metatype !== Object;
     if (metadata.type === 'body' && isDto && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-      throw badRequest('request body must be a JSON object');
+      throw new InvalidInputError('request body must be a JSON object');
     }
     return super.transform(value, metadata);
   }

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { Server } from 'node:http';
 import type { FastifyHttpOptions, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../libs/config/index.js';
-import { errorBody } from '../libs/ops/http-errors.js';
+import { errorBody } from '../libs/ops/index.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Longest path parameter the router matches; longer ones are a 400 (ids are 36 characters). */

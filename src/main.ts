@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../libs/config/index.js';
-import { JsonLogger } from '../libs/ops/json-logger.js';
+import { JsonLogger } from '../libs/ops/index.js';
 import { createApp } from './bootstrap.js';
-import { startDemo } from './demo/demo.js';
+import { startDemo } from '../tools/demo/demo.js';
 
 /** Process entry: validate config, build the roles' app, listen, and stop gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { newId, type TelemetryPoint } from '../core/index.js';
-import { GeofenceIndexCache } from '../geofences/geofence-index.cache.js';
+import { GeofenceIndexCache } from '../geofences/index.js';
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
 import { openKeyOf, type Alert } from './alert.js';
 import { ALERT_REPOSITORY, type AlertRepository } from './alert.repository.port.js';

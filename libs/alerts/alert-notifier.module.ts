@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
-import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import { AlertNotifier } from './alert-notifier.js';
+import { GeofenceAlertsResolver } from './geofence-alerts.resolver.js';
 
-/** Announcing alert changes (streams and webhooks), shared by the web and processor roles. */
-@Module({ providers: [AlertNotifier, WebhookOutbox], exports: [AlertNotifier, WebhookOutbox] })
+/**
+ * Announcing alert changes (streams and the alert outbox), shared by the web and processor roles.
+ * ALERT_OUTBOX comes from the composition root (the webhooks module implements it).
+ */
+@Module({ providers: [AlertNotifier, GeofenceAlertsResolver], exports: [AlertNotifier, GeofenceAlertsResolver] })
 export class AlertNotifierModule {}

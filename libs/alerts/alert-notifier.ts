@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
-import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
+import type { AlertChanged } from './alerts.events.js';
+import { ALERT_OUTBOX, type AlertOutbox } from './alert-outbox.port.js';
 import { toAlertView, type Alert, type AlertEvent } from './alert.js';
 
 /**
@@ -11,14 +12,14 @@ import { toAlertView, type Alert, type AlertEvent } from './alert.js';
 export class AlertNotifier {
   constructor(
     @Inject(ROLE_EVENTS) private readonly events: RoleEvents,
-    private readonly outbox: WebhookOutbox,
+    @Inject(ALERT_OUTBOX) private readonly outbox: AlertOutbox,
   ) {}
 
   async changed(event: AlertEvent, alert: Alert): Promise<void> {
     const view = toAlertView(alert);
     await Promise.all([
       this.outbox.enqueue(alert.tenantId, event, view),
-      this.events.publish({ type: 'alert.changed', tenantId: alert.tenantId, event, alert: view }),
+      this.events.publish<AlertChanged>({ type: 'alert.changed', tenantId: alert.tenantId, event, alert: view }),
     ]);
   }
 }

@@ -1,6 +1,5 @@
-import { isId } from '../core/index.js';
-import { onlyParams, parseLimit, parseTime } from '../map-query/query-params.js';
-import { badRequest } from '../ops/http-errors.js';
+import { isId, InvalidInputError } from '../core/index.js';
+import { onlyParams, parseLimit, parseTime } from '../ops/index.js';
 import { ALERT_TYPES, type AlertType } from './alert.js';
 import type { AlertQuery } from './alert.repository.port.js';
 
@@ -8,12 +7,12 @@ import type { AlertQuery } from './alert.repository.port.js';
 export function parseAlertQuery(tenantId: string, query: Record<string, unknown>): AlertQuery {
   onlyParams(query, ['state', 'droneId', 'type', 'from', 'to', 'limit', 'cursor']);
   const state = query.state ?? 'open';
-  if (state !== 'open' && state !== 'resolved' && state !== 'all') throw badRequest('state must be open, resolved or all');
-  if (query.droneId !== undefined && !isId(query.droneId)) throw badRequest('droneId must be a drone id (UUID)');
-  if (query.type !== undefined && !ALERT_TYPES.includes(query.type as AlertType)) throw badRequest(`type must be one of ${ALERT_TYPES.join(', ')}`);
+  if (state !== 'open' && state !== 'resolved' && state !== 'all') throw new InvalidInputError('state must be open, resolved or all');
+  if (query.droneId !== undefined && !isId(query.droneId)) throw new InvalidInputError('droneId must be a drone id (UUID)');
+  if (query.type !== undefined && !ALERT_TYPES.includes(query.type as AlertType)) throw new InvalidInputError(`type must be one of ${ALERT_TYPES.join(', ')}`);
   const from = parseTime('from', query.from);
   const to = parseTime('to', query.to);
-  if (from !== undefined && to !== undefined && from > to) throw badRequest('from must not be after to');
+  if (from !== undefined && to !== undefined && from > to) throw new InvalidInputError('from must not be after to');
   return {
     tenantId,
     state,
@@ -38,6 +37,6 @@ function decodeAlertCursor(raw: unknown): { openedAt: number; id: string } | und
     if (typeof openedAt !== 'number' || typeof id !== 'string') throw new Error();
     return { openedAt, id };
   } catch {
-    throw badRequest('cursor is not valid; pass back the nextCursor of a previous page');
+    throw new InvalidInputError('cursor is not valid; pass back the nextCursor of a previous page');
   }
 }

@@ -1,5 +1,5 @@
 import type { TelemetryPoint } from '../core/index.js';
-import type { GeofenceIndex } from '../geofences/geofence-index.js';
+import type { GeofenceIndex } from '../geofences/index.js';
 import { LOW_BATTERY_OPEN_BELOW, LOW_BATTERY_RESOLVE_AT, openKeyOf, type AlertType } from './alert.js';
 
 export type AlertAction =

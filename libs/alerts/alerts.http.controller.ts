@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { UserRequest } from '../identity/auth-user.js';
-import { ParseIdPipe } from '../identity/id.pipe.js';
-import { UserAuthGuard } from '../identity/user-auth.guard.js';
+import type { UserRequest } from '../identity/index.js';
+import { ParseIdPipe } from '../identity/index.js';
+import { UserAuthGuard } from '../identity/index.js';
 import { toAlertView } from './alert.js';
 import { encodeAlertCursor, parseAlertQuery } from './alert-query.params.js';
 import { AlertsService } from './alerts.service.js';

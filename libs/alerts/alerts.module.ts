@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { IdentityModule } from '../identity/identity.module.js';
+import { IdentityModule } from '../identity/index.js';
 import { AlertNotifierModule } from './alert-notifier.module.js';
 import { AlertsHttpController } from './alerts.http.controller.js';
 import { AlertsService } from './alerts.service.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { notFound } from '../ops/http-errors.js';
+import { NotFoundError } from '../core/index.js';
 import type { Alert } from './alert.js';
 import { ALERT_REPOSITORY, type AlertPage, type AlertQuery, type AlertRepository } from './alert.repository.port.js';
 import { AlertNotifier } from './alert-notifier.js';
@@ -18,14 +18,14 @@ export class AlertsService {
 
   async get(tenantId: string, id: string): Promise<Alert> {
     const alert = await this.alerts.get(tenantId, id);
-    if (!alert) throw notFound('alert');
+    if (!alert) throw new NotFoundError('alert');
     return alert;
   }
 
   /** The first acknowledgement is recorded and announced; a later one returns the alert unchanged. */
   async acknowledge(tenantId: string, id: string, userId: string): Promise<Alert> {
     const result = await this.alerts.acknowledge(tenantId, id, userId, Date.now());
-    if (!result) throw notFound('alert');
+    if (!result) throw new NotFoundError('alert');
     if (result.changed) await this.notifier.changed('alert.acknowledged', result.alert);
     return result.alert;
   }

@@ -1,7 +1,12 @@
 export * from './alert.js';
 export * from './alert.repository.port.js';
+export * from './alert-outbox.port.js';
 export * from './offline-deadlines.port.js';
 export * from './judged-fixes.port.js';
+export * from './alerts.events.js';
 export { AlertEngine } from './alert-engine.js';
+export { AlertNotifier } from './alert-notifier.js';
+export { GeofenceAlertsResolver } from './geofence-alerts.resolver.js';
 export { AlertsModule } from './alerts.module.js';
+export { AlertNotifierModule } from './alert-notifier.module.js';
 export { AlertProcessingModule } from './alert-processing.module.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { newId } from '../core/index.js';
-import { APP_LOGGER, type JsonLogger } from '../ops/json-logger.js';
+import { APP_LOGGER, type JsonLogger } from '../ops/index.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../store/index.js';
 import type { Alert } from './alert.js';
 import { ALERT_REPOSITORY, type AlertRepository } from './alert.repository.port.js';

@@ -1,2 +1,1 @@
 export * from './live-map.cache.port.js';
-export * from './adapters/index.js';

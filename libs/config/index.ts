@@ -1,3 +1,2 @@
 export * from './app-config.js';
 export const APP_CONFIG = Symbol('AppConfig');
-export * from './redis-url.js';

@@ -1,2 +1,1 @@
 export * from './role-events.port.js';
-export * from './adapters/index.js';

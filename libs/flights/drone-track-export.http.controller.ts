@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { InvalidInputError } from '../core/index.js';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AllowQueryToken, type UserRequest } from '../identity/auth-user.js';
-import { ParseIdPipe } from '../identity/id.pipe.js';
-import { UserAuthGuard } from '../identity/user-auth.guard.js';
-import { onlyParams, parseTime } from '../map-query/query-params.js';
-import { badRequest } from '../ops/http-errors.js';
+import { AllowQueryToken, type UserRequest } from '../identity/index.js';
+import { ParseIdPipe } from '../identity/index.js';
+import { UserAuthGuard } from '../identity/index.js';
+import { onlyParams, parseTime } from '../ops/index.js';
 import { EXPORT_FORMAT_NAMES, parseExportFormat } from './export/export-formats.js';
 import { FlightExportService, MAX_EXPORT_POINTS } from './flight-export.service.js';
 import { sendExport } from './send-export.js';
@@ -35,7 +35,7 @@ export class DroneTrackExportHttpController {
     const format = parseExportFormat(query.format);
     const to = parseTime('to', query.to) ?? Date.now();
     const from = parseTime('from', query.from) ?? to - HOUR_MS;
-    if (from > to) throw badRequest('from must not be after to');
+    if (from > to) throw new InvalidInputError('from must not be after to');
     sendExport(reply, await this.exports.droneTrack(req.user!.tenantId, id, from, to, format));
   }
 }

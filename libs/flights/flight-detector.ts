@@ -3,7 +3,6 @@ import type { TelemetryRepository } from '../store/index.js';
 import { isInAir, type FlightRecord } from './flight.js';
 import { buildRuns, type RunItem } from './flight-runs.js';
 import type { DroneTail, FlightChange, FlightRepository } from './flight.repository.port.js';
-import { InProcessDroneLocks } from './adapters/in-process.drone-locks.js';
 import type { DroneLocks } from './drone-locks.port.js';
 
 const PAGE = 10_000;
@@ -32,7 +31,7 @@ export class FlightDetector {
     private readonly telemetry: TelemetryRepository,
     private readonly gapMs: number,
     /** Steps of one drone never interleave (they read, then rewrite its flights). */
-    private readonly locks: DroneLocks = new InProcessDroneLocks(),
+    private readonly locks: DroneLocks,
   ) {}
 
   /**

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
+import { InvalidInputError } from '../core/index.js';
 import { Inject, Injectable } from '@nestjs/common';
-import { badRequest } from '../ops/http-errors.js';
 import { TELEMETRY_REPOSITORY, type TelemetryRepository, type TrackQuery } from '../store/index.js';
 import type { ExportFormat, ExportMeta } from './export/export-format.js';
 import { FlightQueryService } from './flight-query.service.js';
@@ -55,5 +55,5 @@ export class FlightExportService {
 }
 
 function tooMany(n: number) {
-  return badRequest(`the export holds ${n > MAX_EXPORT_POINTS ? `more than ${MAX_EXPORT_POINTS}` : n} points; at most ${MAX_EXPORT_POINTS} can be exported at once, narrow from/to`);
+  return new InvalidInputError(`the export holds ${n > MAX_EXPORT_POINTS ? `more than ${MAX_EXPORT_POINTS}` : n} points; at most ${MAX_EXPORT_POINTS} can be exported at once, narrow from/to`);
 }

@@ -1,5 +1,4 @@
-import { isId } from '../core/index.js';
-import { badRequest } from '../ops/http-errors.js';
+import { isId, InvalidInputError } from '../core/index.js';
 
 /** Cursor = base64url of [startTs, id] of the last flight of the page; opaque to clients. */
 export function encodeFlightCursor(last: { startTs: number; id: string } | null): string | null {
@@ -14,13 +13,13 @@ export function decodeFlightCursor(raw: unknown): { startTs: number; id: string 
     if (typeof startTs !== 'number' || !Number.isSafeInteger(startTs) || !isId(id)) throw new Error();
     return { startTs, id };
   } catch {
-    throw badRequest('cursor is not valid; pass back the nextCursor of a previous page');
+    throw new InvalidInputError('cursor is not valid; pass back the nextCursor of a previous page');
   }
 }
 
 /** An optional id in the query string (`droneId`). */
 export function parseOptionalId(name: string, raw: unknown): string | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (!isId(raw)) throw badRequest(`${name} must be a UUID`);
+  if (!isId(raw)) throw new InvalidInputError(`${name} must be a UUID`);
   return raw;
 }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { IdentityModule } from '../identity/identity.module.js';
+import { IdentityModule } from '../identity/index.js';
 import { DroneTrackExportHttpController } from './drone-track-export.http.controller.js';
 import { FlightExportService } from './flight-export.service.js';
 import { FlightQueryService } from './flight-query.service.js';

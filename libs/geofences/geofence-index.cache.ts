@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
+import { isGeofencesChanged } from './geofences.events.js';
 import { GEOFENCE_REPOSITORY, type GeofenceRepository } from './geofence.repository.port.js';
 import { GeofenceIndex } from './geofence-index.js';
 
@@ -22,7 +23,7 @@ export class GeofenceIndexCache implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.unsubscribe = await this.events.subscribe((e) => {
-      if (e.type === 'geofences.changed') this.indexes.delete(e.tenantId);
+      if (isGeofencesChanged(e)) this.indexes.delete(e.tenantId);
     });
   }
 

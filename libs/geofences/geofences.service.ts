@@ -1,33 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AlertNotifier } from '../alerts/alert-notifier.js';
-import { ALERT_REPOSITORY, type AlertRepository } from '../alerts/alert.repository.port.js';
-import { ConflictError, newId } from '../core/index.js';
+import { ConflictError, newId, InvalidInputError, NotFoundError } from '../core/index.js';
 import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
+import type { GeofencesChanged } from './geofences.events.js';
 import { IDENTITY_REPOSITORY, type IdentityRepository } from '../store/index.js';
-import { badRequest, notFound } from '../ops/http-errors.js';
 import { MAX_GEOFENCES_PER_TENANT, type Geofence } from './geofence.js';
 import { bandProblem, validateGeofenceBody, type GeofenceFields } from './geofence-body.validator.js';
-import { appliesTo } from './geofence-index.js';
+import { GEOFENCE_CHANGE_HOOK, type GeofenceChangeHook } from './geofence-change-hook.port.js';
 import { GEOFENCE_REPOSITORY, type GeofencePage, type GeofenceRepository } from './geofence.repository.port.js';
 
 /**
  * Geofence CRUD for the web role. Every change tells the processors (role event) to rebuild the
- * tenant's index, and resolves the open alerts of a geofence that no longer applies.
+ * tenant's index, and the change hook lets what depends on a geofence follow (its open alerts).
  */
 @Injectable()
 export class GeofencesService {
   constructor(
     @Inject(GEOFENCE_REPOSITORY) private readonly repo: GeofenceRepository,
-    @Inject(ALERT_REPOSITORY) private readonly alerts: AlertRepository,
     @Inject(IDENTITY_REPOSITORY) private readonly identity: IdentityRepository,
     @Inject(ROLE_EVENTS) private readonly events: RoleEvents,
-    private readonly notifier: AlertNotifier,
+    @Inject(GEOFENCE_CHANGE_HOOK) private readonly hook: GeofenceChangeHook,
   ) {}
 
   async create(tenantId: string, body: unknown): Promise<Geofence> {
     const fields = this.fieldsOf(body, 'create');
     const problem = bandProblem(fields.floor ?? null, fields.ceiling ?? null);
-    if (problem) throw badRequest(problem);
+    if (problem) throw new InvalidInputError(problem);
     await this.checkDrones(tenantId, fields.droneIds);
     if ((await this.repo.count(tenantId)) >= MAX_GEOFENCES_PER_TENANT) {
       throw new ConflictError(`a tenant holds at most ${MAX_GEOFENCES_PER_TENANT} geofences; delete one first`);
@@ -58,7 +55,7 @@ export class GeofencesService {
 
   async get(tenantId: string, id: string): Promise<Geofence> {
     const g = await this.repo.find(tenantId, id);
-    if (!g) throw notFound('geofence');
+    if (!g) throw new NotFoundError('geofence');
     return g;
   }
 
@@ -67,24 +64,24 @@ export class GeofencesService {
     const current = await this.get(tenantId, id);
     const next: Geofence = { ...current, ...fields, updatedAt: Math.max(Date.now(), current.updatedAt + 1) };
     const problem = bandProblem(next.floor, next.ceiling);
-    if (problem) throw badRequest(problem);
+    if (problem) throw new InvalidInputError(problem);
     if (fields.droneIds !== undefined) await this.checkDrones(tenantId, fields.droneIds);
-    if (!(await this.repo.update(next))) throw notFound('geofence');
+    if (!(await this.repo.update(next))) throw new NotFoundError('geofence');
     await this.changed(tenantId);
-    await this.resolveAlerts(next, (droneId) => !next.active || !appliesTo(next, droneId));
+    await this.hook.changed(current, next);
     return next;
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
     const current = await this.get(tenantId, id);
-    if (!(await this.repo.delete(tenantId, id))) throw notFound('geofence');
+    if (!(await this.repo.delete(tenantId, id))) throw new NotFoundError('geofence');
     await this.changed(tenantId);
-    await this.resolveAlerts(current, () => true);
+    await this.hook.changed(current, null);
   }
 
   private fieldsOf(body: unknown, mode: 'create' | 'patch'): GeofenceFields {
     const result = validateGeofenceBody(body, mode);
-    if ('problems' in result) throw badRequest(result.problems);
+    if ('problems' in result) throw new InvalidInputError(result.problems);
     return result.fields;
   }
 
@@ -93,18 +90,10 @@ export class GeofencesService {
     if (!droneIds) return;
     const live = await this.identity.droneNames(tenantId, droneIds);
     const unknown = droneIds.filter((id) => !live.has(id));
-    if (unknown.length > 0) throw badRequest(`droneIds must name drones of this tenant; unknown: ${unknown.slice(0, 10).join(', ')}`);
+    if (unknown.length > 0) throw new InvalidInputError(`droneIds must name drones of this tenant; unknown: ${unknown.slice(0, 10).join(', ')}`);
   }
 
   private async changed(tenantId: string): Promise<void> {
-    await this.events.publish({ type: 'geofences.changed', tenantId });
-  }
-
-  private async resolveAlerts(fence: Geofence, ends: (droneId: string) => boolean): Promise<void> {
-    for (const alert of await this.alerts.findOpenOfGeofence(fence.tenantId, fence.id)) {
-      if (!ends(alert.droneId)) continue;
-      const resolved = await this.alerts.resolve(fence.tenantId, alert.id, Date.now());
-      if (resolved) await this.notifier.changed('alert.resolved', resolved);
-    }
+    await this.events.publish<GeofencesChanged>({ type: 'geofences.changed', tenantId });
   }
 }

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { UnauthenticatedError } from '../core/index.js';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { unauthorized } from '../ops/http-errors.js';
-import { bearerToken } from '../ops/request-helpers.js';
+import { bearerToken } from '../ops/index.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -19,7 +19,7 @@ export class AdminTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const token = bearerToken(context.switchToHttp().getRequest<FastifyRequest>());
     if (!token || !timingSafeEqual(digest(token), this.expected)) {
-      throw unauthorized('the platform operator token (ADMIN_TOKEN) is required');
+      throw new UnauthenticatedError('the platform operator token (ADMIN_TOKEN) is required');
     }
     return true;
   }

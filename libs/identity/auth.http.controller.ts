@@ -2,8 +2,8 @@ import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { RATE_LIMITER, type RateLimiter } from '../rate-limit/rate-limiter.port.js';
-import { enforceRateLimit } from '../rate-limit/enforce-rate-limit.js';
+import { RATE_LIMITER, type RateLimiter } from '../rate-limit/index.js';
+import { enforceRateLimit } from '../rate-limit/index.js';
 import { LoginDto } from './identity.dto.js';
 import { IdentityService } from './identity.service.js';
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit, type OnModuleDestroy } from '@nestjs/common';
 import type { DeviceKeyOwner } from '../core/index.js';
 import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
+import { isDroneInvalidated } from './identity.events.js';
 import { IDENTITY_REPOSITORY, type IdentityRepository } from '../store/index.js';
 import { deviceKeyDigest, looksLikeDeviceKey } from './device-keys.js';
 
@@ -30,7 +31,7 @@ export class DeviceKeyAuthenticator implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.unsubscribe = await this.events.subscribe((event) => {
-      if (event.type === 'drone.invalidated' && event.revokedKeyDigest) this.evict(event.revokedKeyDigest);
+      if (isDroneInvalidated(event) && event.revokedKeyDigest) this.evict(event.revokedKeyDigest);
     });
   }
 

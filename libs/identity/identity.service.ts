@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { LIVE_MAP_CACHE, type LiveMapCache } from '../cache/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { ConflictError, newId, NotFoundError, type Drone, type Tenant, type User, type UserRole } from '../core/index.js';
+import { ConflictError, newId, NotFoundError, type Drone, type Tenant, type User, type UserRole, UnauthenticatedError } from '../core/index.js';
 import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
-import { unauthorized } from '../ops/http-errors.js';
+import type { DroneInvalidated } from './identity.events.js';
 import { IDENTITY_REPOSITORY, type IdentityRepository } from '../store/index.js';
 import { generateDeviceKey, deviceKeyDigest } from './device-keys.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -69,9 +69,9 @@ export class IdentityService {
     const user = await this.identity.findUserByEmail(email.trim().toLowerCase());
     if (!user) {
       await this.passwords.burnCheck(password);
-      throw unauthorized('email or password is wrong');
+      throw new UnauthenticatedError('email or password is wrong');
     }
-    if (!(await this.passwords.verify(user.passwordHash, password))) throw unauthorized('email or password is wrong');
+    if (!(await this.passwords.verify(user.passwordHash, password))) throw new UnauthenticatedError('email or password is wrong');
     const accessToken = await this.jwt.signAsync(
       // ver: the user's token version; a role change or deletion makes older tokens stop working.
       { sub: user.id, tid: user.tenantId, role: user.role, email: user.email, ver: user.tokenVersion ?? 0 },
@@ -103,7 +103,7 @@ export class IdentityService {
     const deviceKey = generateDeviceKey();
     const old = await this.identity.replaceDeviceKey(tenantId, droneId, deviceKeyDigest(deviceKey));
     if (old === null) throw new NotFoundError('drone');
-    await this.events.publish({ type: 'drone.invalidated', tenantId, droneId, revokedKeyDigest: old });
+    await this.events.publish<DroneInvalidated>({ type: 'drone.invalidated', tenantId, droneId, revokedKeyDigest: old });
     return deviceKey;
   }
 
@@ -113,6 +113,6 @@ export class IdentityService {
     if (old === null) throw new NotFoundError('drone');
     await this.cache.removeDrone(tenantId, droneId);
     await this.cache.delete([droneCacheKey(tenantId, droneId)]);
-    await this.events.publish({ type: 'drone.invalidated', tenantId, droneId, revokedKeyDigest: old, deleted: true });
+    await this.events.publish<DroneInvalidated>({ type: 'drone.invalidated', tenantId, droneId, revokedKeyDigest: old, deleted: true });
   }
 }

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorBody } from '../ops/http-errors.js';
+import { httpAnswer } from '../ops/index.js';
 import { PasswordHasher, passwordChecksBusy } from './password-hasher.js';
 
 const LOGIN_PATH = '/api/v1/auth/login';
@@ -14,7 +14,7 @@ export function shedLoginsWhenBusy(app: NestFastifyApplication): void {
   const hasher = app.get(PasswordHasher);
   app.getHttpAdapter().getInstance().addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.method !== 'POST' || !hasher.saturated || req.url.split('?')[0] !== LOGIN_PATH) return;
-    const busy = passwordChecksBusy();
-    await reply.status(503).headers(busy.headers).send(errorBody(503, busy.messages));
+    const { body, headers } = httpAnswer(passwordChecksBusy());
+    await reply.status(body.statusCode).headers(headers).send(body);
   });
 }

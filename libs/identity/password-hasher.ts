@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { OverloadedError } from '../core/index.js';
 import argon2 from 'argon2';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { ApiError } from '../ops/http-errors.js';
 
 /** Waiting hash jobs beyond the running ones; more are refused at once instead of queueing up. */
 const QUEUE_PER_SLOT = 8;
@@ -71,4 +71,4 @@ export class PasswordHasher {
 }
 
 /** The answer while the gate is full: a 503 the client may retry after a short wait. */
-export const passwordChecksBusy = () => new ApiError(503, 'too many sign-ins at once; retry in a few seconds', { 'Retry-After': '2' });
+export const passwordChecksBusy = () => new OverloadedError(2, 'too many sign-ins at once; retry in a few seconds');

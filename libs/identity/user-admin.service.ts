@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, type User, type UserRole } from '../core/index.js';
 import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
+import type { UserInvalidated } from './identity.events.js';
 import { IDENTITY_REPOSITORY, type IdentityRepository } from '../store/index.js';
 import { UserSessions } from './user-sessions.js';
 
@@ -45,6 +46,6 @@ export class UserAdminService {
   private async invalidate(tenantId: string, userId: string): Promise<void> {
     this.sessions.forget(userId);
     // Other replicas drop their cached copy and this user's streams; a lost event is covered by the cache TTL.
-    await this.events.publish({ type: 'user.invalidated', tenantId, userId }).catch(() => undefined);
+    await this.events.publish<UserInvalidated>({ type: 'user.invalidated', tenantId, userId }).catch(() => undefined);
   }
 }

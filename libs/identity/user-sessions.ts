@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { User } from '../core/index.js';
 import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
+import { isUserInvalidated } from './identity.events.js';
 import { IDENTITY_REPOSITORY, type IdentityRepository } from '../store/index.js';
 
 /** Longest a cached user record is trusted; role changes and deletions are also pushed at once. */
@@ -31,7 +32,7 @@ export class UserSessions implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.unsubscribe = await this.events.subscribe((e) => {
-      if (e.type === 'user.invalidated') this.forget(e.userId);
+      if (isUserInvalidated(e)) this.forget(e.userId);
     });
   }
 

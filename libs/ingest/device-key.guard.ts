@@ -1,12 +1,12 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { UnauthenticatedError } from '../core/index.js';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import type { DeviceKeyOwner } from '../core/index.js';
-import { DeviceKeyAuthenticator } from '../identity/device-key.authenticator.js';
-import { unauthorized } from '../ops/http-errors.js';
-import { enforceRateLimit } from '../rate-limit/enforce-rate-limit.js';
-import { bearerToken } from '../ops/request-helpers.js';
-import { RATE_LIMITER, type RateLimiter } from '../rate-limit/rate-limiter.port.js';
+import { DeviceKeyAuthenticator } from '../identity/index.js';
+import { enforceRateLimit } from '../rate-limit/index.js';
+import { bearerToken } from '../ops/index.js';
+import { RATE_LIMITER, type RateLimiter } from '../rate-limit/index.js';
 
 export type DeviceRequest = FastifyRequest & { device?: DeviceKeyOwner };
 
@@ -22,9 +22,9 @@ export class DeviceKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<DeviceRequest>();
     const key = bearerToken(req);
-    if (!key) throw unauthorized('a device key is required: Authorization: Bearer <deviceKey>');
+    if (!key) throw new UnauthenticatedError('a device key is required: Authorization: Bearer <deviceKey>');
     const found = await this.authenticator.authenticate(key);
-    if (!found) throw unauthorized('the device key is unknown, rotated or revoked');
+    if (!found) throw new UnauthenticatedError('the device key is unknown, rotated or revoked');
     await enforceRateLimit(this.limiter, `device:${found.digest}`, this.config.rateLimits.device, 'device key');
     req.device = found.owner;
     return true;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LivePositionsModule } from '../live-positions/index.js';
-import { DeviceKeyAuthenticator } from '../identity/device-key.authenticator.js';
+import { DeviceKeyAuthenticator } from '../identity/index.js';
 import { DeviceKeyGuard } from './device-key.guard.js';
 import { IngestService } from './ingest.service.js';
 import { TelemetryHttpController } from './telemetry.http.controller.js';

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { newestPerDrone, pointKey, stateFromPoint, UnavailableError, type DeviceKeyOwner, type TelemetryPoint } from '../core/index.js';
+import { newestPerDrone, pointKey, stateFromPoint, UnavailableError, type DeviceKeyOwner, type TelemetryPoint, InvalidInputError, ForbiddenError } from '../core/index.js';
 import { LivePositionPublisher } from '../live-positions/index.js';
-import { APP_LOGGER, type JsonLogger } from '../ops/json-logger.js';
-import { AppMetrics } from '../ops/metrics.js';
-import { badRequest, forbidden } from '../ops/http-errors.js';
+import { APP_LOGGER, type JsonLogger } from '../ops/index.js';
+import { AppMetrics } from '../ops/index.js';
 import { TELEMETRY_QUEUE, type TelemetryQueue } from '../queue/index.js';
 import { JobCoalescer } from './job-coalescer.js';
 import { RecentPoints } from './recent-points.js';
@@ -52,7 +51,7 @@ export class IngestService {
         continue;
       }
       if (result.droneId !== undefined && result.droneId !== owner.droneId) {
-        throw forbidden(`droneId ${batch ? `of points[${index}] ` : ''}does not match the drone of this device key`);
+        throw new ForbiddenError(`droneId ${batch ? `of points[${index}] ` : ''}does not match the drone of this device key`);
       }
       // The validator's object is ours: complete it in place rather than copying it on the hot path.
       const point = result as ValidPoint & TelemetryPoint;
@@ -71,7 +70,7 @@ export class IngestService {
 
     if (fresh.length === 0 && duplicates === 0) {
       this.metrics.ingestPoints.inc({ outcome: 'rejected' }, rejected.length);
-      throw badRequest(batch ? this.listErrors(rejected) : rejected[0].errors);
+      throw new InvalidInputError(batch ? this.listErrors(rejected) : rejected[0].errors);
     }
     if (fresh.length > 0) {
       try {
@@ -102,15 +101,15 @@ export class IngestService {
 
   private envelope(body: unknown): { items: unknown[]; batch: boolean } {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw badRequest('request body must be a JSON object: one point, or { "points": [ ... ] }');
+      throw new InvalidInputError('request body must be a JSON object: one point, or { "points": [ ... ] }');
     }
     if (!('points' in body)) return { items: [body], batch: false };
     const extra = Object.keys(body).filter((k) => k !== 'points');
-    if (extra.length > 0) throw badRequest(extra.map((k) => `property ${k} should not exist next to points`));
+    if (extra.length > 0) throw new InvalidInputError(extra.map((k) => `property ${k} should not exist next to points`));
     const points = (body as { points: unknown }).points;
-    if (!Array.isArray(points)) throw badRequest('points must be an array of points');
+    if (!Array.isArray(points)) throw new InvalidInputError('points must be an array of points');
     if (points.length < 1 || points.length > MAX_BATCH_POINTS) {
-      throw badRequest(`points must contain from 1 to ${MAX_BATCH_POINTS} points (got ${points.length})`);
+      throw new InvalidInputError(`points must contain from 1 to ${MAX_BATCH_POINTS} points (got ${points.length})`);
     }
     return { items: points, batch: true };
   }

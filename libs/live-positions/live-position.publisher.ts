@@ -1,8 +1,10 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { LIVE_MAP_CACHE, type LiveDrone, type LiveMapCache } from '../cache/live-map.cache.port.js';
+import { LIVE_MAP_CACHE, type LiveDrone, type LiveMapCache } from '../cache/index.js';
 import type { DroneState } from '../core/index.js';
-import { ROLE_EVENTS, type RoleEvents } from '../events/role-events.port.js';
-import { IDENTITY_REPOSITORY, type IdentityRepository } from '../store/identity.repository.port.js';
+import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
+import { isDroneInvalidated } from '../identity/index.js';
+import type { DroneStatesChanged } from './live-positions.events.js';
+import { IDENTITY_REPOSITORY, type IdentityRepository } from '../store/index.js';
 import { DroneNames } from './drone-names.js';
 
 /**
@@ -28,7 +30,7 @@ export class LivePositionPublisher implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     // A deleted drone must disappear from the name cache so it stays off the map.
     this.unsubscribe = await this.events.subscribe((e) => {
-      if (e.type === 'drone.invalidated') this.names.forget(e.droneId);
+      if (isDroneInvalidated(e)) this.names.forget(e.droneId);
     });
   }
 
@@ -50,7 +52,7 @@ export class LivePositionPublisher implements OnModuleInit, OnModuleDestroy {
     }
     const moved = await this.cache.putDrones(live);
     await Promise.all(
-      [...groupByTenant(moved)].map(([tenantId, drones]) => this.events.publish({ type: 'drone.states', tenantId, drones })),
+      [...groupByTenant(moved)].map(([tenantId, drones]) => this.events.publish<DroneStatesChanged>({ type: 'drone.states', tenantId, drones })),
     );
     return moved;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { LIVE_MAP_CACHE, type LiveDrone, type LiveMapCache } from '../cache/index.js';
-import { APP_LOGGER, type JsonLogger } from '../ops/json-logger.js';
+import { APP_LOGGER, type JsonLogger } from '../ops/index.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../store/index.js';
 
 const PAGE = 2000;

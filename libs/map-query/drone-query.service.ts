@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LIVE_MAP_CACHE, type LiveMapCache } from '../cache/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { NotFoundError, toPointView, type BBox, type Drone, type DroneState, type PointView } from '../core/index.js';
-import { droneCacheKey } from '../identity/identity.service.js';
+import { droneCacheKey } from '../identity/index.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../store/index.js';
 import { FeatureJsonCache } from './feature-json.js';
 import { toDroneView, type DroneView } from './views.js';

@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query, Req, UseGuards } from '@nestjs/common';
+import { InvalidInputError } from '../core/index.js';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { UserRequest } from '../identity/auth-user.js';
-import { ParseIdPipe } from '../identity/id.pipe.js';
-import { UserAuthGuard } from '../identity/user-auth.guard.js';
-import { badRequest } from '../ops/http-errors.js';
+import type { UserRequest } from '../identity/index.js';
+import { ParseIdPipe } from '../identity/index.js';
+import { UserAuthGuard } from '../identity/index.js';
 import { DroneQueryService } from './drone-query.service.js';
-import { decodeCursor, encodeCursor, onlyParams, parseLimit, parseTime } from './query-params.js';
+import { decodeCursor, encodeCursor, onlyParams, parseLimit, parseTime } from '../ops/index.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -45,7 +45,7 @@ export class DronesHttpController {
     onlyParams(query, ['from', 'to', 'limit']);
     const to = parseTime('to', query.to) ?? Date.now();
     const from = parseTime('from', query.from) ?? to - HOUR_MS;
-    if (from > to) throw badRequest('from must not be after to');
+    if (from > to) throw new InvalidInputError('from must not be after to');
     const limit = parseLimit(query.limit, 1000, 10_000);
     return this.drones.track(req.user!.tenantId, id, from, to, limit);
   }

@@ -1,15 +1,17 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { bboxContains, type BBox } from '../core/index.js';
+import { bboxContains, type BBox, RateLimitedError } from '../core/index.js';
 import type { LiveDrone } from '../cache/index.js';
-import type { AuthUser } from '../identity/auth-user.js';
-import { UserSessions } from '../identity/user-sessions.js';
-import { tooManyRequests } from '../ops/http-errors.js';
+import type { AuthUser } from '../identity/index.js';
+import { UserSessions } from '../identity/index.js';
 import { StreamClient } from './stream-client.js';
 import { ROLE_EVENTS, type RoleEvent, type RoleEvents } from '../events/index.js';
-import { AppMetrics } from '../ops/metrics.js';
-import type { AlertView } from '../alerts/alert.js';
+import { isDroneInvalidated, isUserInvalidated } from '../identity/index.js';
+import { isAlertChanged } from '../alerts/index.js';
+import { isDroneStatesChanged } from '../live-positions/index.js';
+import { AppMetrics } from '../ops/index.js';
+import type { AlertView } from '../alerts/index.js';
 import { toFeature } from './views.js';
 
 const KEEPALIVE_MS = 15_000;
@@ -71,7 +73,7 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
   /** Throws 429 when the user already holds STREAM_MAX_PER_USER streams here; call before taking over the response. */
   admit(user: AuthUser): void {
     if ((this.perUser.get(user.id)?.size ?? 0) >= this.maxPerUser) {
-      throw tooManyRequests(5, `at most ${this.maxPerUser} open map streams per user; close one first`);
+      throw new RateLimitedError(5, `at most ${this.maxPerUser} open map streams per user; close one first`);
     }
   }
 
@@ -115,15 +117,16 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
   }
 
   private dispatch(event: RoleEvent): void {
-    if (event.type === 'user.invalidated') return this.closeUserStreams(event.userId);
-    if (event.type === 'alert.changed') return this.sendAlert(event.tenantId, event.alert);
-    if (event.type === 'geofences.changed') return;
-    if (event.type === 'drone.invalidated') {
-      if (event.deleted) this.online.delete(event.droneId);
-      return;
+    if (isDroneStatesChanged(event)) {
+      for (const d of event.drones) this.online.set(d.droneId, d);
+      this.send(event.tenantId, event.drones);
+    } else if (isAlertChanged(event)) {
+      this.sendAlert(event.tenantId, event.alert);
+    } else if (isUserInvalidated(event)) {
+      this.closeUserStreams(event.userId);
+    } else if (isDroneInvalidated(event) && event.deleted) {
+      this.online.delete(event.droneId);
     }
-    for (const d of event.drones) this.online.set(d.droneId, d);
-    this.send(event.tenantId, event.drones);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { IdentityModule } from '../identity/identity.module.js';
+import { IdentityModule } from '../identity/index.js';
 import { CacheWarmer } from './cache-warmer.js';
 import { DroneQueryService } from './drone-query.service.js';
 import { DronesHttpController } from './drones.http.controller.js';

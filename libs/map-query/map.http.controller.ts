@@ -2,11 +2,11 @@ import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { WORLD } from '../core/index.js';
-import { AllowQueryToken, type UserRequest } from '../identity/auth-user.js';
-import { UserAuthGuard } from '../identity/user-auth.guard.js';
+import { AllowQueryToken, type UserRequest } from '../identity/index.js';
+import { UserAuthGuard } from '../identity/index.js';
 import { DroneQueryService } from './drone-query.service.js';
 import { LiveStreamService } from './live-stream.service.js';
-import { onlyParams, parseBBoxParam, parseLimit } from './query-params.js';
+import { onlyParams, parseBBoxParam, parseLimit } from '../ops/index.js';
 
 @ApiTags('map')
 @ApiBearerAuth('accessToken')

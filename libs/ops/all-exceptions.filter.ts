@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DomainError } from '../core/index.js';
-import { ApiError, errorBody, fastifyErrorBody, type ErrorBody } from './http-errors.js';
+import { AppError } from '../core/index.js';
+import { errorBody, fastifyErrorBody, httpAnswer, type ErrorBody } from './http-errors.js';
 import type { JsonLogger } from './json-logger.js';
 
 /**
@@ -21,12 +21,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   toBody(exception: unknown): { body: ErrorBody; headers: Record<string, string> } {
-    if (exception instanceof ApiError) {
-      return { body: errorBody(exception.statusCode, exception.messages), headers: exception.headers };
-    }
-    if (exception instanceof DomainError) {
-      if (exception.status >= 500) this.logger.event('error', exception.message, { err: errorFields(exception) });
-      return { body: errorBody(exception.status, exception.message), headers: {} };
+    if (exception instanceof AppError) {
+      if (exception.code === 'unavailable') this.logger.event('error', exception.message, { err: errorFields(exception) });
+      return httpAnswer(exception);
     }
     if (exception instanceof HttpException) {
       // Fastify's own errors (parsing, limits) arrive wrapped; answer them in our words.

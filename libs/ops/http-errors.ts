@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { AppError, ErrorCode } from '../core/index.js';
 
 /** The contract's error body: `{ statusCode, error, message }`. */
 export interface ErrorBody {
@@ -11,23 +12,23 @@ export function errorBody(statusCode: number, message: string | string[]): Error
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
 }
 
-/** Thrown by our own code to answer with a given status and message, with optional headers. */
-export class ApiError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly messages: string | string[],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(Array.isArray(messages) ? messages.join('; ') : messages);
-  }
-}
+/** The only place an error code becomes an HTTP status. */
+const STATUS_OF: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  overloaded: 503,
+  unavailable: 503,
+};
 
-export const badRequest = (message: string | string[]) => new ApiError(400, message);
-export const unauthorized = (message = 'missing or invalid credentials') => new ApiError(401, message);
-export const forbidden = (message: string) => new ApiError(403, message);
-export const notFound = (what: string) => new ApiError(404, `${what} not found`);
-export const tooManyRequests = (retryAfterSeconds: number, message: string) =>
-  new ApiError(429, message, { 'Retry-After': String(retryAfterSeconds) });
+/** The HTTP answer for an AppError: status, contract body and a Retry-After when it has one. */
+export function httpAnswer(err: AppError): { body: ErrorBody; headers: Record<string, string> } {
+  const headers: Record<string, string> = err.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(err.retryAfterSeconds) };
+  return { body: errorBody(STATUS_OF[err.code], err.messages), headers };
+}
 
 /** Friendly messages for errors Fastify raises before a route runs. */
 const FASTIFY_MESSAGES: Record<string, string> = {

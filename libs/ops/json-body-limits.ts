@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError } from './http-errors.js';
+import { InvalidInputError } from '../core/index.js';
 
 /**
  * Shape limits for JSON bodies, checked on the raw text before JSON.parse and any route, pipe or
@@ -72,7 +72,7 @@ export function registerJsonOnlyBodyParser(instance: FastifyInstance): void {
     { parseAs: 'string' },
     (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
       const problem = jsonShapeProblem(body as string);
-      if (problem) return done(new ApiError(400, problem));
+      if (problem) return done(new InvalidInputError(problem));
       parse(req, body as string, done);
     },
   );

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { APP_LOGGER, type JsonLogger } from '../ops/json-logger.js';
-import { AppMetrics } from '../ops/metrics.js';
+import { APP_LOGGER, type JsonLogger } from '../ops/index.js';
+import { AppMetrics } from '../ops/index.js';
 import { TELEMETRY_QUEUE, type TelemetryQueue } from '../queue/index.js';
-import { FLIGHT_REPOSITORY, type FlightRepository } from '../flights/flight.repository.port.js';
+import { FLIGHT_REPOSITORY, type FlightRepository } from '../flights/index.js';
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
 import { TelemetryProcessor } from './telemetry.processor.js';
 

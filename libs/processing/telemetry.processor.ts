@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AlertEngine } from '../alerts/index.js';
 import { newestPerDrone, pointKey, stateFromPoint, type TelemetryPoint } from '../core/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { FlightDetector } from '../flights/flight-detector.js';
+import { FlightDetector } from '../flights/index.js';
 import { LivePositionPublisher } from '../live-positions/index.js';
-import { AppMetrics } from '../ops/metrics.js';
+import { AppMetrics } from '../ops/index.js';
 import type { TelemetryJob } from '../queue/index.js';
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
 

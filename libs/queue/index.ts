@@ -1,2 +1,1 @@
 export * from './telemetry-queue.port.js';
-export * from './adapters/index.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { APP_LOGGER, type JsonLogger } from '../ops/json-logger.js';
+import { APP_LOGGER, type JsonLogger } from '../ops/index.js';
 import { retryDelayMs } from './retry-schedule.js';
 import { SecretBox, signatureHeader } from './secret-box.js';
 import { WEBHOOK_REPOSITORY, type AttemptResult, type WebhookRepository } from './webhook.repository.port.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AlertEvent, AlertView } from '../alerts/alert.js';
+import type { AlertEvent, AlertOutbox, AlertView } from '../alerts/index.js';
 import { newId } from '../core/index.js';
 import { WEBHOOK_REPOSITORY, type WebhookRepository } from './webhook.repository.port.js';
 import type { Delivery } from './webhook.js';
@@ -9,7 +9,7 @@ import type { Delivery } from './webhook.js';
  * before it returns (the durable outbox); dispatchers in processor roles send them.
  */
 @Injectable()
-export class WebhookOutbox {
+export class WebhookOutbox implements AlertOutbox {
   private readonly listeners = new Set<() => void>();
 
   constructor(@Inject(WEBHOOK_REPOSITORY) private readonly repo: WebhookRepository) {}

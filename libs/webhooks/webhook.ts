@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../alerts/alert.js';
+import type { AlertEvent } from '../alerts/index.js';
 
 /** A tenant's webhook as stored; the signing secret only sealed (see secret-box.ts). */
 export interface Webhook {

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, type UserRequest } from '../identity/auth-user.js';
-import { ParseIdPipe } from '../identity/id.pipe.js';
-import { UserAuthGuard } from '../identity/user-auth.guard.js';
-import { onlyParams, parseLimit } from '../map-query/query-params.js';
+import { AdminOnly, type UserRequest } from '../identity/index.js';
+import { ParseIdPipe } from '../identity/index.js';
+import { UserAuthGuard } from '../identity/index.js';
+import { onlyParams, parseLimit } from '../ops/index.js';
 import { toDeliveryView, toWebhookView } from './webhook.js';
 import { WebhooksService } from './webhooks.service.js';
 

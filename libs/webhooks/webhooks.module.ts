@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { IdentityModule } from '../identity/identity.module.js';
+import { IdentityModule } from '../identity/index.js';
 import { WebhooksHttpController } from './webhooks.http.controller.js';
 import { WebhooksService } from './webhooks.service.js';
 

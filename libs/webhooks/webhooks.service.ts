@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ALERT_EVENTS, type AlertEvent } from '../alerts/alert.js';
+import { ALERT_EVENTS, type AlertEvent } from '../alerts/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { ConflictError, newId } from '../core/index.js';
-import { badRequest, notFound } from '../ops/http-errors.js';
+import { ConflictError, newId, InvalidInputError, NotFoundError } from '../core/index.js';
 import { newWebhookSecret, SecretBox } from './secret-box.js';
 import { webhookUrlProblem } from './ssrf-guard.js';
 import { WEBHOOK_REPOSITORY, type WebhookRepository } from './webhook.repository.port.js';
@@ -24,7 +23,7 @@ export class WebhooksService {
   }
 
   async create(tenantId: string, body: unknown): Promise<{ webhook: Webhook; secret: string }> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('request body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInputError('request body must be a JSON object');
     const b = body as Record<string, unknown>;
     const problems = Object.keys(b).filter((k) => !FIELDS.includes(k)).map((k) => `${k} is not a webhook field`);
     if (typeof b.url !== 'string' || b.url.length === 0 || b.url.length > 2000) problems.push('url is required: an http or https URL of at most 2000 characters');
@@ -34,9 +33,9 @@ export class WebhooksService {
     }
     const description = b.description ?? '';
     if (typeof description !== 'string' || description.length > 200) problems.push('description must be a string of at most 200 characters');
-    if (problems.length > 0) throw badRequest(problems);
+    if (problems.length > 0) throw new InvalidInputError(problems);
     const urlProblem = await webhookUrlProblem(b.url as string, this.config.webhookAllowPrivateNetworks);
-    if (urlProblem) throw badRequest(urlProblem);
+    if (urlProblem) throw new InvalidInputError(urlProblem);
     if ((await this.repo.listWebhooks(tenantId)).length >= MAX_WEBHOOKS_PER_TENANT) {
       throw new ConflictError(`a tenant holds at most ${MAX_WEBHOOKS_PER_TENANT} webhooks`);
     }
@@ -59,11 +58,11 @@ export class WebhooksService {
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    if (!(await this.repo.deleteWebhook(tenantId, id))) throw notFound('webhook');
+    if (!(await this.repo.deleteWebhook(tenantId, id))) throw new NotFoundError('webhook');
   }
 
   async deliveries(tenantId: string, id: string, limit: number): Promise<Delivery[]> {
-    if (!(await this.repo.findWebhook(tenantId, id))) throw notFound('webhook');
+    if (!(await this.repo.findWebhook(tenantId, id))) throw new NotFoundError('webhook');
     return this.repo.listDeliveries(tenantId, id, limit);
   }
 }

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { BullTelemetryQueue, type BullTelemetryQueueOptions } from '../../libs/queue/index.js';
+import { BullTelemetryQueue, type BullTelemetryQueueOptions } from '../../libs/queue/adapters/index.js';
 import { describeWith, testRedisUrl, uniqueName } from '../support/real-servers.js';
 import { jobOf, queueContract, waitFor } from './queue.contract.js';
 

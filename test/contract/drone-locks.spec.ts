@@ -1,4 +1,4 @@
-import { InProcessDroneLocks, RedisDroneLocks } from '../../libs/flights/index.js';
+import { InProcessDroneLocks, RedisDroneLocks } from '../../libs/flights/adapters/index.js';
 import { describeWith, testRedisUrl, uniqueName } from '../support/real-servers.js';
 import { droneLocksContract } from './drone-locks.contract.js';
 

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedTelemetryQueue } from '../../libs/queue/index.js';
+import { EmbeddedTelemetryQueue } from '../../libs/queue/adapters/index.js';
 import { jobOf, queueContract, sleep, waitFor } from './queue.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dt-queue-'));

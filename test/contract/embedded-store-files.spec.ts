@@ -2,7 +2,8 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId, UnavailableError } from '../../libs/core/index.js';
-import { EmbeddedStoreOpenError, openEmbeddedStore, type EmbeddedStore } from '../../libs/store/index.js';
+import { openEmbeddedStore, type EmbeddedStore } from '../../libs/store/adapters/index.js';
+import { EmbeddedStoreOpenError } from '../../libs/sqlite/index.js';
 import { droneOf, pointOf, stateOf, tenantOf, userOf } from './store.contract.js';
 
 /** The files of the embedded store: old-format import, and refusals that name the path and the problem. */

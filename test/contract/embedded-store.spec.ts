@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId, UnavailableError } from '../../libs/core/index.js';
-import { openEmbeddedStore, type EmbeddedStore } from '../../libs/store/index.js';
+import { openEmbeddedStore, type EmbeddedStore } from '../../libs/store/adapters/index.js';
 import { pointOf, stateOf, storeContract, tenantOf, type StoreUnderTest } from './store.contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dt-store-'));

@@ -25,13 +25,16 @@ export function drone(i: number, extra: Partial<LiveDrone> = {}): LiveDrone {
   };
 }
 
+/** The bus carries any JSON payload; the modules declare the real event types. */
+type AnyEvent = RoleEvent & Record<string, unknown>;
+
 /** Collects what a subscriber received. */
 function recorder() {
   const got: RoleEvent[] = [];
   return { got, handler: (e: RoleEvent) => void got.push(e) };
 }
 
-const invalidated = (droneId: string): RoleEvent => ({ type: 'drone.invalidated', tenantId: 't1', droneId });
+const invalidated = (droneId: string): AnyEvent => ({ type: 'drone.invalidated', tenantId: 't1', droneId });
 
 /** The behaviour every RoleEvents adapter must have. */
 export function eventsContract(name: string, bus: () => EventBus): void {
@@ -93,12 +96,12 @@ export function eventsContract(name: string, bus: () => EventBus): void {
       const b = await open();
       const r = recorder();
       await b.subscribe(r.handler);
-      const states: RoleEvent = {
+      const states: AnyEvent = {
         type: 'drone.states',
         tenantId: 'tenant-ü',
         drones: [drone(1), drone(2, { altitude: null, speed: -3.25, heading: 0, battery: 100, status: 'emergency', name: 'Ω "quoted"\n' })],
       };
-      const revoked: RoleEvent = { type: 'drone.invalidated', tenantId: 't1', droneId: 'd9', revokedKeyDigest: 'ab'.repeat(32) };
+      const revoked: AnyEvent = { type: 'drone.invalidated', tenantId: 't1', droneId: 'd9', revokedKeyDigest: 'ab'.repeat(32) };
       await a.publish(states);
       await a.publish(revoked);
       await waitFor(() => r.got.length === 2, 5_000, 'two events');

@@ -1,4 +1,4 @@
-import { InProcessRoleEvents } from '../../libs/events/index.js';
+import { InProcessRoleEvents } from '../../libs/events/adapters/index.js';
 import { eventsContract } from './events.contract.js';
 
 eventsContract('in process', () => {

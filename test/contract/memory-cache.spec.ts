@@ -1,4 +1,4 @@
-import { MemoryLiveMapCache } from '../../libs/cache/index.js';
+import { MemoryLiveMapCache } from '../../libs/cache/adapters/index.js';
 import { liveMapCacheContract } from './cache.contract.js';
 
 describe('MemoryLiveMapCache', () => {

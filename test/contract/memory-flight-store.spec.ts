@@ -1,4 +1,4 @@
-import { MemoryFlightRepository } from '../../libs/flights/index.js';
+import { MemoryFlightRepository } from '../../libs/flights/adapters/index.js';
 import { flightStoreContract } from './flight-store.contract.js';
 
 flightStoreContract('memory', async () => new MemoryFlightRepository());

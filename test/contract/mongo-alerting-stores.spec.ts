@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { MongoAlertRepository } from '../../libs/alerts/adapters/mongo.alert.repository.js';
 import { MongoGeofenceRepository } from '../../libs/geofences/adapters/mongo.geofence.repository.js';
-import { connectMongo } from '../../libs/store/index.js';
+import { connectMongo } from '../../libs/mongo/index.js';
 import { MongoWebhookRepository } from '../../libs/webhooks/adapters/mongo.webhook.repository.js';
 import { describeEachMongoServer } from '../support/mongo-servers.js';
 import { mongoDatabaseUrl, uniqueName } from '../support/real-servers.js';

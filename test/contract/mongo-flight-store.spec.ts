@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { MongoFlightRepository } from '../../libs/flights/index.js';
+import { MongoFlightRepository } from '../../libs/flights/adapters/index.js';
 import { describeEachMongoServer } from '../support/mongo-servers.js';
 import { mongoDatabaseUrl, uniqueName } from '../support/real-servers.js';
 import { flightStoreContract } from './flight-store.contract.js';

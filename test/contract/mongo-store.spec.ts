@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { newId, UnavailableError } from '../../libs/core/index.js';
-import { connectMongoStore, databaseNameFromUrl, type MongoStore } from '../../libs/store/index.js';
+import { connectMongoStore, type MongoStore } from '../../libs/store/adapters/index.js';
+import { databaseNameFromUrl } from '../../libs/mongo/index.js';
 import { freePort } from '../support/services.js';
 import { describeEachMongoServer } from '../support/mongo-servers.js';
 import { mongoDatabaseUrl, uniqueName } from '../support/real-servers.js';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { RedisLiveMapCache } from '../../libs/cache/index.js';
+import { RedisLiveMapCache } from '../../libs/cache/adapters/index.js';
 import { newId, WORLD } from '../../libs/core/index.js';
 import { describeWith, testRedisUrl, uniqueName } from '../support/real-servers.js';
 import { liveDrone, liveMapCacheContract } from './cache.contract.js';

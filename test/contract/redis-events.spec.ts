@@ -1,4 +1,4 @@
-import { RedisRoleEvents } from '../../libs/events/index.js';
+import { RedisRoleEvents } from '../../libs/events/adapters/index.js';
 import { describeWith, testRedisUrl, uniqueName } from '../support/real-servers.js';
 import { eventsContract } from './events.contract.js';
 import { sleep, waitFor } from './queue.contract.js';

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteFlightRepository } from '../../libs/flights/index.js';
-import { SqliteDatabase } from '../../libs/store/sqlite/index.js';
+import { SqliteFlightRepository } from '../../libs/flights/adapters/index.js';
+import { SqliteDatabase } from '../../libs/sqlite/index.js';
 import { flightOf, flightStoreContract } from './flight-store.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dt-flight-sqlite-'));

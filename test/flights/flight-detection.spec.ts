@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId, type TelemetryPoint } from '../../libs/core/index.js';
 import { buildRuns } from '../../libs/flights/flight-runs.js';
-import { FlightDetector, MemoryFlightRepository, type FlightRecord } from '../../libs/flights/index.js';
-import { openEmbeddedStore, type EmbeddedStore } from '../../libs/store/index.js';
+import { FlightDetector, type FlightRecord } from '../../libs/flights/index.js';
+import { InProcessDroneLocks, MemoryFlightRepository } from '../../libs/flights/adapters/index.js';
+import { openEmbeddedStore, type EmbeddedStore } from '../../libs/store/adapters/index.js';
 
 const GAP_S = 300;
 const GAP = GAP_S * 1000;
@@ -32,7 +33,7 @@ describe('flight detection', () => {
 
   function setup() {
     const flights = new MemoryFlightRepository();
-    const detector = new FlightDetector(flights, telemetry, GAP);
+    const detector = new FlightDetector(flights, telemetry, GAP, new InProcessDroneLocks());
     const tenantId = newId();
     const droneId = newId();
     const pt = (sec: number, extra: Partial<TelemetryPoint> = {}): TelemetryPoint => ({

@@ -12,7 +12,7 @@ import { ProcessingWorker } from '../../libs/processing/processing.worker.js';
 import { TelemetryProcessor } from '../../libs/processing/telemetry.processor.js';
 import { TELEMETRY_QUEUE } from '../../libs/queue/index.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY } from '../../libs/store/index.js';
-import { closeAdapters, openAdapters } from '../../src/adapters.js';
+import { closeAdapters, openAdapters } from '../../src/adapters/index.js';
 import { describeEachMongoServer } from '../support/mongo-servers.js';
 import { mongoDatabaseUrl, testRedisUrl, uniqueName } from '../support/real-servers.js';
 import { ADMIN_TOKEN, Api, makeTenant, point, startTestApp, waitFor, type TestApp } from '../support/test-app.js';

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { runSimulator } from '../../src/simulator/cli.js';
-import { parseSimulatorArgs, UsageError } from '../../src/simulator/cli-args.js';
-import { parseKeys, readKeysFile, writeKeysFile } from '../../src/simulator/keys-file.js';
+import { runSimulator } from '../../tools/simulator/cli.js';
+import { parseSimulatorArgs, UsageError } from '../../tools/simulator/cli-args.js';
+import { parseKeys, readKeysFile, writeKeysFile } from '../../tools/simulator/keys-file.js';
 
 /** A port nothing listens on. */
 function freePort(): Promise<number> {

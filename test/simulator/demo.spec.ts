@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonLogger } from '../../libs/ops/json-logger.js';
-import { DEMO_ADMIN, DEMO_FLEET_FILE, DEMO_VIEWER, startDemo, type DemoHandle } from '../../src/demo/demo.js';
-import { BERLIN, cityBbox } from '../../src/simulator/city.js';
+import { DEMO_ADMIN, DEMO_FLEET_FILE, DEMO_VIEWER, startDemo, type DemoHandle } from '../../tools/demo/demo.js';
+import { BERLIN, cityBbox } from '../../tools/simulator/city.js';
 import { Api, startTestApp, waitFor, type TestApp } from '../support/test-app.js';
 
 jest.setTimeout(90_000);

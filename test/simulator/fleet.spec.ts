@@ -1,5 +1,5 @@
-import { Fleet, formatProgress, ProgressMeter, type FleetDrone } from '../../src/simulator/fleet.js';
-import { retryAfterMs } from '../../src/simulator/http.js';
+import { Fleet, formatProgress, ProgressMeter, type FleetDrone } from '../../tools/simulator/fleet.js';
+import { retryAfterMs } from '../../tools/simulator/http.js';
 
 /** A scripted stand-in for the ingest endpoint: records requests, answers from a per-key script. */
 class FakeIngest {

@@ -1,5 +1,5 @@
 import { validatePoint } from '../../libs/ingest/telemetry-point.validator.js';
-import { BERLIN } from '../../src/simulator/city.js';
+import { BERLIN } from '../../tools/simulator/city.js';
 import {
   createFleetFlights,
   DEFAULT_PROFILE,
@@ -9,8 +9,8 @@ import {
   toTelemetryPoint,
   type FlightSample,
   type Mission,
-} from '../../src/simulator/flight-model.js';
-import { bearingDeg, distanceM } from '../../src/simulator/geo.js';
+} from '../../tools/simulator/flight-model.js';
+import { bearingDeg, distanceM } from '../../tools/simulator/geo.js';
 
 const T0 = Date.parse('2025-06-01T08:00:00Z');
 const SEED = 1234;

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BERLIN, cityBbox } from '../../src/simulator/city.js';
-import { runSimulator, type CliResult } from '../../src/simulator/cli.js';
+import { BERLIN, cityBbox } from '../../tools/simulator/city.js';
+import { runSimulator, type CliResult } from '../../tools/simulator/cli.js';
 import { ADMIN_TOKEN, Api, makeTenant, startTestApp, waitFor, type TestApp } from '../support/test-app.js';
 
 /** The simulator end to end against the real app: registration, ingest, processing, map and tracks. */

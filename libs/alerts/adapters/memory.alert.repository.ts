@@ -1,4 +1,4 @@
-import { DocumentMap } from '../../store/adapters/document-map.js';
+import { DocumentMap } from '../../memory/index.js';
 import { openKeyOf, type Alert } from '../alert.js';
 import type { AlertPage, AlertQuery, AlertRepository } from '../alert.repository.port.js';
 import { matches, newestFirst } from './alert-query.js';

@@ -1,5 +1,5 @@
 import type { Collection, Filter } from 'mongodb';
-import { ensureIndexes, isDuplicateKey, type MongoGuard, type MongoHandle } from '../../store/adapters/mongo.connection.js';
+import { ensureIndexes, isDuplicateKey, type MongoGuard, type MongoHandle } from '../../mongo/index.js';
 import { openKeyOf, type Alert } from '../alert.js';
 import type { AlertPage, AlertQuery, AlertRepository } from '../alert.repository.port.js';
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { adapterRedis } from '../../config/redis-client.js';
+import { adapterRedis } from '../../redis/index.js';
 import { UnavailableError } from '../../core/index.js';
 import type { DueDrone, OfflineDeadlines } from '../offline-deadlines.port.js';
 

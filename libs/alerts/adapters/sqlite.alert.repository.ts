@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Migration, SqliteDatabase } from '../../store/sqlite/index.js';
+import type { Migration, SqliteDatabase } from '../../sqlite/index.js';
 import { openKeyOf, type Alert } from '../alert.js';
 import type { AlertPage, AlertQuery, AlertRepository } from '../alert.repository.port.js';
 

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { bboxContains, UnavailableError, type BBox } from '../../core/index.js';
 import type { BBoxResult, LiveDrone, LiveMapCache } from '../live-map.cache.port.js';
 import { isGeoIndexable, planBoxSearch, type GeoBoxQuery } from './redis-geo-box.js';
-import { adapterRedis } from '../../config/redis-client.js';
+import { adapterRedis } from '../../redis/index.js';
 
 /**
  * Applies a batch of one tenant's drone states atomically; a state older than the stored one is skipped.

@@ -12,7 +12,7 @@ export class InProcessRoleEvents implements RoleEvents {
   private readonly handlers = new Set<RoleEventHandler>();
   private closed = false;
 
-  async publish(event: RoleEvent): Promise<void> {
+  async publish<E extends RoleEvent>(event: E): Promise<void> {
     if (this.closed) throw new Error('role events are closed');
     deliver(this.handlers, event, this.logger);
   }

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import type { RoleEvent, RoleEventHandler, RoleEvents } from '../role-events.port.js';
 import { deliver } from './in-process.role-events.js';
-import { redisOptionsFromUrl } from '../../config/redis-url.js';
+import { redisOptionsFromUrl } from '../../redis/index.js';
 
 export interface RedisRoleEventsOptions {
   redisUrl: string;
@@ -48,7 +48,7 @@ export class RedisRoleEvents implements RoleEvents {
     this.client = new ClientRedis(this.options);
   }
 
-  async publish(event: RoleEvent): Promise<void> {
+  async publish<E extends RoleEvent>(event: E): Promise<void> {
     if (this.closed) throw new Error('role events are closed');
     try {
       // emit() is hot: it publishes at once; the observable completes when Redis took the message.

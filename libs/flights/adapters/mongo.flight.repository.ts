@@ -1,5 +1,5 @@
 import type { Collection, Filter } from 'mongodb';
-import { connectMongo, ensureIndexes, type MongoGuard, type MongoHandle, type MongoStoreOptions } from '../../store/adapters/mongo.connection.js';
+import { connectMongo, ensureIndexes, type MongoGuard, type MongoHandle, type MongoStoreOptions } from '../../mongo/index.js';
 import type { FlightRecord } from '../flight.js';
 import type { DroneTail, FlightChange, FlightListQuery, FlightRepository } from '../flight.repository.port.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { adapterRedis } from '../../config/redis-client.js';
+import { adapterRedis } from '../../redis/index.js';
 import { UnavailableError } from '../../core/index.js';
 import type { DroneLocks } from '../drone-locks.port.js';
 import { KeyedLock } from '../keyed-lock.js';

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from '../../store/sqlite/index.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 import type { FlightRecord } from '../flight.js';
 import type { DroneTail, FlightChange, FlightListQuery, FlightRepository } from '../flight.repository.port.js';
 import { FLIGHT_MIGRATIONS } from './sqlite.flight.schema.js';

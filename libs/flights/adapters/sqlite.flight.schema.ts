@@ -1,4 +1,4 @@
-import type { Migration } from '../../store/sqlite/index.js';
+import type { Migration } from '../../sqlite/index.js';
 
 /**
  * Flights of the embedded store. `drone_start` serves the detector's overlap reads and a drone's

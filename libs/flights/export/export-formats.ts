@@ -1,5 +1,5 @@
-import { badRequest } from '../../ops/http-errors.js';
 import { csvFormat } from './csv.format.js';
+import { InvalidInputError } from '../../core/index.js';
 import type { ExportFormat } from './export-format.js';
 import { geojsonFormat } from './geojson.format.js';
 import { gpxFormat } from './gpx.format.js';
@@ -12,5 +12,5 @@ export const EXPORT_FORMAT_NAMES = Object.keys(EXPORT_FORMATS);
 export function parseExportFormat(raw: unknown): ExportFormat {
   if (typeof raw === 'string' && Object.hasOwn(EXPORT_FORMATS, raw)) return EXPORT_FORMATS[raw];
   const what = raw === undefined || raw === '' ? 'format is required' : 'format is not supported';
-  throw badRequest(`${what}: use one of ${EXPORT_FORMAT_NAMES.join(', ')}`);
+  throw new InvalidInputError(`${what}: use one of ${EXPORT_FORMAT_NAMES.join(', ')}`);
 }

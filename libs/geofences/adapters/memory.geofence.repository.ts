@@ -1,4 +1,4 @@
-import { DocumentMap } from '../../store/adapters/document-map.js';
+import { DocumentMap } from '../../memory/index.js';
 import type { Geofence } from '../geofence.js';
 import type { GeofencePage, GeofenceRepository } from '../geofence.repository.port.js';
 

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { ensureIndexes, type MongoGuard, type MongoHandle } from '../../store/adapters/mongo.connection.js';
+import { ensureIndexes, type MongoGuard, type MongoHandle } from '../../mongo/index.js';
 import type { Geofence } from '../geofence.js';
 import type { GeofencePage, GeofenceRepository } from '../geofence.repository.port.js';
 

@@ -1,4 +1,4 @@
-import type { Migration, SqliteDatabase } from '../../store/sqlite/index.js';
+import type { Migration, SqliteDatabase } from '../../sqlite/index.js';
 import type { Geofence } from '../geofence.js';
 import type { GeofencePage, GeofenceRepository } from '../geofence.repository.port.js';
 

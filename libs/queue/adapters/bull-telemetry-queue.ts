@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import Bull from 'bull';
 import type { ConsumeOptions, TelemetryJob, TelemetryJobHandler, TelemetryQueue } from '../telemetry-queue.port.js';
-import { redisOptionsFromUrl } from '../../config/redis-url.js';
+import { redisOptionsFromUrl } from '../../redis/index.js';
 
 export interface BullTelemetryQueueOptions {
   redisUrl: string;

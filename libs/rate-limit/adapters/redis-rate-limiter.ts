@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { UnavailableError } from '../../core/index.js';
 import type { RateLimiter, RateLimitResult } from '../rate-limiter.port.js';
-import { adapterRedis } from '../../config/redis-client.js';
+import { adapterRedis } from '../../redis/index.js';
 
 /**
  * One round trip per hit. The expiry is set by the hit that opens the window (and repaired if a

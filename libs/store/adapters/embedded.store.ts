@@ -1,8 +1,8 @@
-import { SqliteDatabase, type SqliteDatabaseOptions } from '../sqlite/index.js';
+import { SqliteDatabase, type SqliteDatabaseOptions } from '../../sqlite/index.js';
 import { importLegacyLogs } from './legacy-log-import.js';
 import { SqliteIdentityRepository } from './sqlite.identity.repository.js';
 import { SqliteTelemetryRepository, type SqliteTelemetryOptions } from './sqlite.telemetry.repository.js';
-import type { StoreLogger } from './store-logger.js';
+import type { StoreLogger } from '../../ops/index.js';
 
 export interface EmbeddedStoreOptions extends SqliteDatabaseOptions, SqliteTelemetryOptions {
   logger?: StoreLogger;

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DroneState, Drone, TelemetryPoint, Tenant, User } from '../../core/index.js';
-import { EmbeddedStoreOpenError, type SqliteDatabase } from '../sqlite/index.js';
+import { EmbeddedStoreOpenError, type SqliteDatabase } from '../../sqlite/index.js';
 import { emailKey } from './email.js';
 import { historyParams, stateParams } from './sqlite-point-rows.js';
 

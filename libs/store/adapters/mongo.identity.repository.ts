@@ -9,7 +9,7 @@ import type { Collection, Filter } from 'mongodb';
 import { ConflictError, type DeviceKeyOwner, type Drone, type Tenant, type User, type UserRole } from '../../core/index.js';
 import type { DronePage, IdentityRepository } from '../identity.repository.port.js';
 import { emailKey } from './email.js';
-import { connectMongo, ensureIndexes, isDuplicateKey, type MongoGuard, type MongoHandle, type MongoStoreOptions } from './mongo.connection.js';
+import { connectMongo, ensureIndexes, isDuplicateKey, type MongoGuard, type MongoHandle, type MongoStoreOptions } from '../../mongo/index.js';
 
 interface TenantDoc {
   _id: string;

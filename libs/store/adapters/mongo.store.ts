@@ -1,4 +1,4 @@
-import { connectMongo, type MongoStoreOptions } from './mongo.connection.js';
+import { connectMongo, type MongoStoreOptions } from '../../mongo/index.js';
 import { MongoIdentityRepository } from './mongo.identity.repository.js';
 import { MongoTelemetryRepository } from './mongo.telemetry.repository.js';
 

@@ -15,7 +15,7 @@
 import type { Collection, Filter } from 'mongodb';
 import { OPTIONAL_POINT_FIELDS, type DroneState, type DroneStatus, type TelemetryPoint } from '../../core/index.js';
 import type { TelemetryRepository, TrackQuery } from '../telemetry.repository.port.js';
-import { connectMongo, duplicateKeyErrors, ensureIndexes, type MongoGuard, type MongoHandle, type MongoStoreOptions } from './mongo.connection.js';
+import { connectMongo, duplicateKeyErrors, ensureIndexes, type MongoGuard, type MongoHandle, type MongoStoreOptions } from '../../mongo/index.js';
 import { newestStatePerDrone } from './state-candidates.js';
 
 type HistoryDoc = { _id: string } & TelemetryPoint;

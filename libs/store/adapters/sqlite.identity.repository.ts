@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { ConflictError, type DeviceKeyOwner, type Drone, type Tenant, type User, type UserRole } from '../../core/index.js';
 import type { DronePage, IdentityRepository } from '../identity.repository.port.js';
-import type { SqliteDatabase } from '../sqlite/index.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 import { emailKey } from './email.js';
 import { IDENTITY_MIGRATIONS } from './sqlite.identity.schema.js';
 

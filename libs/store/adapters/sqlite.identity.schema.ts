@@ -1,4 +1,4 @@
-import type { Migration } from '../sqlite/index.js';
+import type { Migration } from '../../sqlite/index.js';
 
 /**
  * Identity tables of the embedded store. Append new migrations (version 2, 3, ...) for new

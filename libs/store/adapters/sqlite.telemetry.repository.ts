@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Statement } from 'better-sqlite3';
 import type { DroneState, TelemetryPoint } from '../../core/index.js';
 import type { TelemetryRepository, TrackQuery } from '../telemetry.repository.port.js';
-import type { SqliteDatabase } from '../sqlite/index.js';
+import type { SqliteDatabase } from '../../sqlite/index.js';
 import { HISTORY_COLUMNS, HISTORY_PARAMS, PointRows, pointFromRow, STATE_COLUMNS, stateFromRow, stateParams, type StateRow } from './sqlite-point-rows.js';
 import { TELEMETRY_MIGRATIONS } from './sqlite.telemetry.schema.js';
 import { newestStatePerDrone } from './state-candidates.js';

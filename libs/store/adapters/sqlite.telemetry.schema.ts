@@ -1,4 +1,4 @@
-import type { Migration } from '../sqlite/index.js';
+import type { Migration } from '../../sqlite/index.js';
 
 /**
  * Telemetry tables of the embedded store. History rows are keyed by (series, ts) WITHOUT ROWID:

@@ -1,4 +1,4 @@
-import { DocumentMap } from '../../store/adapters/document-map.js';
+import { DocumentMap } from '../../memory/index.js';
 import type { Delivery, Webhook } from '../webhook.js';
 import type { AttemptResult, WebhookRepository } from '../webhook.repository.port.js';
 

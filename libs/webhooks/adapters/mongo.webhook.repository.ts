@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { ensureIndexes, type MongoGuard, type MongoHandle } from '../../store/adapters/mongo.connection.js';
+import { ensureIndexes, type MongoGuard, type MongoHandle } from '../../mongo/index.js';
 import type { Delivery, Webhook } from '../webhook.js';
 import type { AttemptResult, WebhookRepository } from '../webhook.repository.port.js';
 

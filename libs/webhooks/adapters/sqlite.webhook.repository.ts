@@ -1,4 +1,4 @@
-import type { Migration, SqliteDatabase } from '../../store/sqlite/index.js';
+import type { Migration, SqliteDatabase } from '../../sqlite/index.js';
 import type { Delivery, Webhook } from '../webhook.js';
 import type { AttemptResult, WebhookRepository } from '../webhook.repository.port.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { ApiError, SetupClient } from './api-client.js';
+import { HttpCallError, SetupClient } from './api-client.js';
 import { parseSimulatorArgs, USAGE, UsageError, type SimulatorArgs } from './cli-args.js';
 import { BERLIN } from './city.js';
 import { Fleet, ProgressMeter, type FleetDrone, type FleetStats } from './fleet.js';
@@ -56,7 +56,7 @@ export async function runSimulator(argv: string[], io: CliIo): Promise<CliResult
   try {
     drones = await provision(args, io, log);
   } catch (err) {
-    if (err instanceof ApiError || err instanceof KeysFileError || err instanceof UsageError) {
+    if (err instanceof HttpCallError || err instanceof KeysFileError || err instanceof UsageError) {
       io.stderr(`simulate: ${err.message}\n`);
       return { code: err instanceof UsageError ? 2 : 1, stats: null, drones: [] };
     }
@@ -127,7 +127,7 @@ async function provision(args: SimulatorArgs, io: CliIo, log: LogFn): Promise<Fl
     const password = randomBytes(12).toString('base64url');
     await client.createUser(args.adminToken, tenantId, email, password, 'admin');
     token = await client.login(email, password);
-    if (!token) throw new ApiError(401, 'the new admin user could not log in', 'log in');
+    if (!token) throw new HttpCallError(401, 'the new admin user could not log in', 'log in');
     io.stderr(`simulate: watch the fleet at ${args.url}/ — log in as ${email} / ${password}\n`);
   }
   if (!token) throw new UsageError('no credentials to register drones with');

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from '../../libs/config/index.js';
-import type { JsonLogger } from '../../libs/ops/json-logger.js';
-import { ApiError, SetupClient } from '../simulator/api-client.js';
+import type { JsonLogger } from '../../libs/ops/index.js';
+import { HttpCallError, SetupClient } from '../simulator/api-client.js';
 import { Fleet, type FleetDrone } from '../simulator/fleet.js';
 import { describeError, type LogFn } from '../simulator/http.js';
 import { writeSecretJson } from '../simulator/keys-file.js';
@@ -79,7 +79,7 @@ export async function startDemo(config: AppConfig, url: string, logger: JsonLogg
       try {
         return await client.rotateKey(token, droneId);
       } catch (err) {
-        if (!(err instanceof ApiError && err.status === 401)) throw err;
+        if (!(err instanceof HttpCallError && err.status === 401)) throw err;
         const fresh = await (relogin ??= client.login(DEMO_ADMIN.email, DEMO_ADMIN.password).finally(() => (relogin = null)));
         if (!fresh) return null;
         token = fresh;
@@ -176,7 +176,7 @@ async function tryCreateUser(
   try {
     return (await client.createUser(config.adminToken, tenantId, user.email, user.password, role)) ? 'created' : 'taken';
   } catch (err) {
-    if (err instanceof ApiError && (err.status === 404 || err.status === 400)) return 'no-tenant';
+    if (err instanceof HttpCallError && (err.status === 404 || err.status === 400)) return 'no-tenant';
     throw err;
   }
 }

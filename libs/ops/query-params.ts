@@ -1,19 +1,18 @@
-import { parseBBox, parseIsoWithOffset, type BBox } from '../core/index.js';
-import { badRequest } from '../ops/http-errors.js';
+import { parseBBox, parseIsoWithOffset, type BBox, InvalidInputError } from '../core/index.js';
 
 /** `limit` as a whole number within bounds; absent means the default. */
 export function parseLimit(raw: unknown, fallback: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
   if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-    throw badRequest(`limit must be a whole number from 1 to ${max}`);
+    throw new InvalidInputError(`limit must be a whole number from 1 to ${max}`);
   }
   return Number(raw);
 }
 
 export function parseBBoxParam(raw: unknown): BBox {
-  if (typeof raw !== 'string' || raw === '') throw badRequest('bbox is required: minLon,minLat,maxLon,maxLat');
+  if (typeof raw !== 'string' || raw === '') throw new InvalidInputError('bbox is required: minLon,minLat,maxLon,maxLat');
   const result = parseBBox(raw);
-  if (typeof result === 'string') throw badRequest(result);
+  if (typeof result === 'string') throw new InvalidInputError(result);
   return result;
 }
 
@@ -22,7 +21,7 @@ export function parseTime(name: string, raw: unknown): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const ms = typeof raw === 'string' ? parseIsoWithOffset(raw) : null;
   if (ms === null) {
-    throw badRequest(`${name} must be an ISO-8601 date-time with an offset (Z or ±hh:mm) that exists in the calendar, e.g. 2025-01-01T12:00:00Z`);
+    throw new InvalidInputError(`${name} must be an ISO-8601 date-time with an offset (Z or ±hh:mm) that exists in the calendar, e.g. 2025-01-01T12:00:00Z`);
   }
   return ms;
 }
@@ -40,12 +39,12 @@ export function decodeCursor(raw: unknown): { createdAt: number; id: string } | 
     if (typeof createdAt !== 'number' || typeof id !== 'string') throw new Error();
     return { createdAt, id };
   } catch {
-    throw badRequest('cursor is not valid; pass back the nextCursor of a previous page');
+    throw new InvalidInputError('cursor is not valid; pass back the nextCursor of a previous page');
   }
 }
 
 /** Rejects query parameters the endpoint does not know (typos should not pass silently). */
 export function onlyParams(query: Record<string, unknown>, allowed: string[]): void {
   const unknown = Object.keys(query).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) throw badRequest(unknown.map((k) => `query parameter ${k} is not supported`));
+  if (unknown.length > 0) throw new InvalidInputError(unknown.map((k) => `query parameter ${k} is not supported`));
 }

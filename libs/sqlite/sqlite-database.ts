@@ -2,8 +2,8 @@ import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { UnavailableError } from '../../core/index.js';
-import { consoleStoreLogger, errorFields, type StoreLogger } from '../adapters/store-logger.js';
+import { UnavailableError } from '../core/index.js';
+import { consoleStoreLogger, errorFields, type StoreLogger } from '../ops/index.js';
 import { applyMigrations, type Migration } from './sqlite-migrations.js';
 import { describeOpenFailure, EmbeddedStoreOpenError, isSqliteError } from './sqlite-errors.js';
 
@@ -144,9 +144,10 @@ export class SqliteDatabase {
 
 /** A SQLite failure while serving (disk full, I/O error, busy): the client sees a 503, the log the cause. */
 export class SqliteUnavailableError extends UnavailableError {
-  readonly code: string;
+  /** The driver's code (SQLITE_FULL, SQLITE_IOERR...), for logs and tests. */
+  readonly sqliteCode: string;
   constructor(readonly cause: Error & { code: string }) {
     super();
-    this.code = cause.code;
+    this.sqliteCode = cause.code;
   }
 }

@@ -1,6 +1,6 @@
 import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Db, type Document, type IndexDescription, type WriteError } from 'mongodb';
-import { DomainError, UnavailableError } from '../../core/index.js';
-import { consoleStoreLogger, errorFields, type StoreLogger } from './store-logger.js';
+import { AppError, UnavailableError } from '../core/index.js';
+import { consoleStoreLogger, errorFields, type StoreLogger } from '../ops/index.js';
 
 export interface MongoStoreOptions {
   logger?: StoreLogger;
@@ -46,7 +46,7 @@ export class MongoGuard {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof DomainError) throw err;
+      if (err instanceof AppError) throw err;
       this.log(op, err);
       throw new UnavailableError();
     }

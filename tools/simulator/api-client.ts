@@ -13,14 +13,14 @@ import {
 } from './http.js';
 
 /** An answer outside what the caller expected, with the API's own message. */
-export class ApiError extends Error {
+export class HttpCallError extends Error {
   constructor(
     readonly status: number,
     readonly body: unknown,
     readonly what: string,
   ) {
     super(`${what}: ${status === 0 ? '' : `HTTP ${status}: `}${errorMessage(body, 'no details')}`);
-    this.name = 'ApiError';
+    this.name = 'HttpCallError';
   }
 }
 
@@ -41,7 +41,7 @@ export interface DroneListItem {
 /**
  * The operator and web-user calls the simulator needs to set a fleet up (tenants, users, login,
  * drone registration and key rotation). 429s wait out Retry-After; connection errors and 5xx
- * retry with backoff up to `maxAttempts`; anything else unexpected throws an ApiError.
+ * retry with backoff up to `maxAttempts`; anything else unexpected throws an HttpCallError.
  */
 export class SetupClient {
   private readonly fetchFn: FetchLike;
@@ -79,7 +79,7 @@ export class SetupClient {
         });
       } catch (err) {
         const reason = networkErrorMessage(err);
-        if (attempt >= this.maxAttempts) throw new ApiError(0, `cannot reach ${this.baseUrl}: ${reason}`, what);
+        if (attempt >= this.maxAttempts) throw new HttpCallError(0, `cannot reach ${this.baseUrl}: ${reason}`, what);
         const wait = backoffMs(attempt);
         this.log('warn', `${what}: cannot reach the API; retrying`, { error: reason, retryInMs: wait });
         await sleep(wait);
@@ -99,7 +99,7 @@ export class SetupClient {
         await sleep(wait);
         continue;
       }
-      throw new ApiError(res.status, body, what);
+      throw new HttpCallError(res.status, body, what);
     }
   }
 
@@ -118,7 +118,7 @@ export class SetupClient {
       }
       await sleep(300);
     }
-    throw new ApiError(0, `${this.baseUrl} is not answering (${last})`, 'health check');
+    throw new HttpCallError(0, `${this.baseUrl} is not answering (${last})`, 'health check');
   }
 
   async createTenant(adminToken: string, name: string): Promise<{ id: string; name: string }> {

@@ -1,0 +1,2 @@
+export * from './ingest.module.js';
+export * from './telemetry.openapi.js';

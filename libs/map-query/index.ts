@@ -1,0 +1,2 @@
+export * from './live-stream.service.js';
+export * from './map-query.module.js';

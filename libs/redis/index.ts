@@ -1,0 +1,2 @@
+export * from './redis-client.js';
+export * from './redis-url.js';
