@@ -8,7 +8,6 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole, type AppConfig } from '../libs/config/index.js';
 import { telemetryPathItem } from '../libs/ingest/index.js';
-import { LiveStreamService } from '../libs/map-query/index.js';
 import { AllExceptionsFilter } from '../libs/ops/index.js';
 import { errorBody } from '../libs/ops/index.js';
 import { JsonLogger } from '../libs/ops/index.js';
@@ -37,7 +36,7 @@ export interface AppHandle {
 export async function createApp(config: AppConfig, logger = new JsonLogger(config.logLevel)): Promise<AppHandle> {
   // Adapters log through Nest's Logger while they open, before the app exists: JSON from the start.
   Logger.overrideLogger(logger);
-  const metrics = new AppMetrics();
+  const metrics = new AppMetrics(true, config.region ? { region: config.region } : {});
   const adapters = await openAdapters(config, logger);
   const fastify = new FastifyAdapter(httpServerOptions(config));
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, adapters, logger, metrics), fastify, {
@@ -72,8 +71,7 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
     (stopping ??= (async () => {
-      app.get(Readiness).draining = true;
-      if (hasRole(config, 'web')) app.get(LiveStreamService).onModuleDestroy();
+      app.get(Readiness).startDraining();
       await app.close();
     })());
   return { app, config, logger, shutdown };

@@ -15,7 +15,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = new JsonLogger(config.logLevel, { service: 'dronetrack', roles: [...config.roles].join(',') });
+  const logger = new JsonLogger(config.logLevel, {
+    service: 'dronetrack',
+    roles: [...config.roles].join(','),
+    ...(config.region ? { region: config.region } : {}),
+  });
   const handle = await createApp(config, logger);
   await handle.app.listen(config.port, config.host);
   const { port } = handle.app.getHttpServer().address() as { port: number };

@@ -18,21 +18,6 @@ export interface DroneState {
   lastSeenAt: number;
 }
 
-/** The public `State` object of the contract. */
-export interface StateView {
-  timestamp: string;
-  lat: number;
-  lon: number;
-  altitude: number | null;
-  speed: number | null;
-  heading: number | null;
-  battery: number | null;
-  status: DroneStatus;
-  online: boolean;
-  lowBattery: boolean;
-  lastSeenAt: string;
-}
-
 export function stateFromPoint(p: TelemetryPoint): DroneState {
   return {
     tenantId: p.tenantId,
@@ -57,20 +42,4 @@ export function newestPerDrone(points: readonly TelemetryPoint[]): TelemetryPoin
     if (!current || p.ts > current.ts) newest.set(p.droneId, p);
   }
   return [...newest.values()];
-}
-
-export function toStateView(s: DroneState, now: number, offlineAfterMs: number): StateView {
-  return {
-    timestamp: new Date(s.ts).toISOString(),
-    lat: s.lat,
-    lon: s.lon,
-    altitude: s.altitude,
-    speed: s.speed,
-    heading: s.heading,
-    battery: s.battery,
-    status: s.status,
-    online: now - s.lastSeenAt < offlineAfterMs,
-    lowBattery: s.battery !== null && s.battery < LOW_BATTERY_PERCENT,
-    lastSeenAt: new Date(s.lastSeenAt).toISOString(),
-  };
 }

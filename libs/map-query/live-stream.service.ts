@@ -10,7 +10,7 @@ import { ROLE_EVENTS, type RoleEvent, type RoleEvents } from '../events/index.js
 import { isDroneInvalidated, isUserInvalidated } from '../identity/index.js';
 import { isAlertChanged } from '../alerts/index.js';
 import { isDroneStatesChanged } from '../live-positions/index.js';
-import { AppMetrics } from '../ops/index.js';
+import { AppMetrics, Readiness } from '../ops/index.js';
 import type { AlertView } from '../alerts/index.js';
 import { toFeature } from './views.js';
 
@@ -44,6 +44,7 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly metrics: AppMetrics,
     private readonly sessions: UserSessions,
+    private readonly readiness: Readiness,
   ) {
     this.offlineAfterMs = config.offlineAfterSeconds * 1000;
     this.maxPerUser = config.streamMaxPerUser;
@@ -58,6 +59,8 @@ export class LiveStreamService implements OnModuleInit, OnModuleDestroy {
     this.offlineSweep.unref();
     this.revalidation = setInterval(() => void this.revalidate(), REVALIDATE_MS);
     this.revalidation.unref();
+    // Streams end when draining starts, not after the other modules' shutdown: clients reconnect elsewhere at once.
+    this.readiness.onDrain(() => this.onModuleDestroy());
   }
 
   onModuleDestroy(): void {

@@ -1,5 +1,36 @@
-import { toStateView, type Drone, type DroneState, type StateView } from '../core/index.js';
+import { LOW_BATTERY_PERCENT, type Drone, type DroneState, type DroneStatus } from '../core/index.js';
 import type { LiveDrone } from '../cache/index.js';
+
+/** The public `State` object of the contract. */
+export interface StateView {
+  timestamp: string;
+  lat: number;
+  lon: number;
+  altitude: number | null;
+  speed: number | null;
+  heading: number | null;
+  battery: number | null;
+  status: DroneStatus;
+  online: boolean;
+  lowBattery: boolean;
+  lastSeenAt: string;
+}
+
+export function toStateView(s: DroneState, now: number, offlineAfterMs: number): StateView {
+  return {
+    timestamp: new Date(s.ts).toISOString(),
+    lat: s.lat,
+    lon: s.lon,
+    altitude: s.altitude,
+    speed: s.speed,
+    heading: s.heading,
+    battery: s.battery,
+    status: s.status,
+    online: now - s.lastSeenAt < offlineAfterMs,
+    lowBattery: s.battery !== null && s.battery < LOW_BATTERY_PERCENT,
+    lastSeenAt: new Date(s.lastSeenAt).toISOString(),
+  };
+}
 
 export interface DroneView {
   id: string;

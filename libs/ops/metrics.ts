@@ -60,7 +60,9 @@ export class AppMetrics {
     this.queueDepthSource = source;
   }
 
-  constructor(defaultMetrics = true) {
+  /** `labels`: added to every series (the deployment's region). */
+  constructor(defaultMetrics = true, labels: Record<string, string> = {}) {
+    this.registry.setDefaultLabels(labels);
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'dronetrack_' });
   }
 }

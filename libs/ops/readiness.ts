@@ -10,7 +10,23 @@ export interface ReadinessCheck {
  */
 export class Readiness {
   private readonly checks: ReadinessCheck[] = [];
-  draining = false;
+  private readonly drainListeners: Array<() => void> = [];
+  private isDraining = false;
+
+  get draining(): boolean {
+    return this.isDraining;
+  }
+
+  /** Shutdown's first step: readiness fails, and whoever holds long-lived work (open streams) lets go. */
+  startDraining(): void {
+    if (this.isDraining) return;
+    this.isDraining = true;
+    for (const listener of this.drainListeners) listener();
+  }
+
+  onDrain(listener: () => void): void {
+    this.drainListeners.push(listener);
+  }
 
   register(check: ReadinessCheck): void {
     if (!this.checks.some((c) => c.name === check.name)) this.checks.push(check);

@@ -64,6 +64,7 @@ describe('configuration is validated at start-up', () => {
     ['PASSWORD_HASH_CONCURRENCY', { PASSWORD_HASH_CONCURRENCY: '0' }, /PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 2/],
     ['PASSWORD_HASH_CONCURRENCY above the thread pool', { PASSWORD_HASH_CONCURRENCY: '7', UV_THREADPOOL_SIZE: '8' }, /PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 6/],
     ['MAP_TILE_URL', { MAP_TILE_URL: 'javascript:alert(1)' }, /MAP_TILE_URL must be an http\(s\) URL template/],
+    ['REGION', { REGION: 'West Europe' }, /REGION must be a DNS label/],
   ];
   it.each(bad)('%s', (_n, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
@@ -79,6 +80,12 @@ describe('configuration is validated at start-up', () => {
     expect(c.adminToken.length).toBeGreaterThanOrEqual(32);
     expect(c.trustProxy).toBe(false);
     expect(c.streamMaxPerUser).toBe(10);
+  });
+  it('REGION labels every metric series', async () => {
+    const { AppMetrics } = await import('../../libs/ops/index.js');
+    const metrics = new AppMetrics(false, { region: loadConfig({ REGION: 'westeurope' }).region! });
+    metrics.httpDuration.observe({ method: 'GET', route: '/x', status: '200' }, 0.001);
+    expect(await metrics.registry.metrics()).toMatch(/region="westeurope"/);
   });
   it.each([
     ['false', false],

@@ -6,7 +6,7 @@ import {
   DroneFlight,
   droneSpec,
   planMission,
-  toTelemetryPoint,
+  toTelemetryBody,
   type FlightSample,
   type Mission,
 } from '../../tools/simulator/flight-model.js';
@@ -82,7 +82,7 @@ describe('flight model', () => {
     for (const f of fleet) {
       for (let t = T0; t < T0 + 4 * 3_600_000; t += 2_000) {
         const s = f.sampleAt(t);
-        const point = toTelemetryPoint(s);
+        const point = toTelemetryBody(s);
         const checked = validatePoint(point, t);
         if (Array.isArray(checked)) problems.push(`invalid point ${JSON.stringify(point)}: ${checked.join('; ')}`);
         // The documented ranges, checked by hand too (expect() per sample would be slow).

@@ -1,5 +1,5 @@
 import type { City } from './city.js';
-import { createFleetFlights, toTelemetryPoint, type DroneFlight, type FlightProfile, type TelemetryPoint } from './flight-model.js';
+import { createFleetFlights, toTelemetryBody, type DroneFlight, type FlightProfile, type TelemetryBody } from './flight-model.js';
 import {
   backoffMs,
   errorMessage,
@@ -69,7 +69,7 @@ export interface FleetStats {
 type Outcome = 'done' | 'failed' | 'aborted';
 
 class DroneLink {
-  queue: TelemetryPoint[] = [];
+  queue: TelemetryBody[] = [];
   nextDue: number;
   busy: Promise<void> | null = null;
   failed = false;
@@ -178,7 +178,7 @@ export class Fleet {
       if (now - link.nextDue > 300_000) link.nextDue = now - ((now - link.nextDue) % this.periodMs);
       while (link.nextDue <= now) {
         const sample = link.flight.sampleAt(Math.round(link.nextDue));
-        link.queue.push(toTelemetryPoint(sample));
+        link.queue.push(toTelemetryBody(sample));
         this.counters.sampled++;
         link.nextDue += this.periodMs;
       }
@@ -227,7 +227,7 @@ export class Fleet {
     }
   }
 
-  private async send(link: DroneLink, points: TelemetryPoint[]): Promise<Outcome> {
+  private async send(link: DroneLink, points: TelemetryBody[]): Promise<Outcome> {
     const signal = this.abort.signal;
     const body = JSON.stringify(this.batch === 0 ? points[0] : { points });
     const drone = link.drone.name;

@@ -290,7 +290,7 @@ export interface FlightSample {
 }
 
 /** The body of `POST /telemetry` for one sample (the API's Point). */
-export interface TelemetryPoint {
+export interface TelemetryBody {
   timestamp: string;
   lat: number;
   lon: number;
@@ -304,7 +304,7 @@ export interface TelemetryPoint {
   accuracy: number;
 }
 
-export function toTelemetryPoint(s: FlightSample): TelemetryPoint {
+export function toTelemetryBody(s: FlightSample): TelemetryBody {
   return {
     timestamp: new Date(s.ts).toISOString(),
     lat: s.lat,
