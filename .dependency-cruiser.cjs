@@ -21,14 +21,15 @@ module.exports = {
     {
       name: 'only-through-module-index',
       severity: 'error',
-      comment: "Another module is used only through its index.ts (its ports, tokens, types and Nest module), never its internal files.",
+      comment: 'Another module is used only through its index.ts (its ports, tokens, types and Nest module), never its internal files.',
       from: { path: '^libs/([^/]+)/' },
       to: { path: '^libs/([^/]+)/.+', pathNot: ['^libs/$1/', '^libs/[^/]+/index\\.ts$'] },
     },
     {
       name: 'adapters-only-from-composition-root',
       severity: 'error',
-      comment: 'Adapters are chosen by the composition root (src/adapters/) and contract tests; a module never loads adapters, its own or another\'s, from its domain or application code.',
+      comment:
+        "Adapters are chosen by the composition root (src/adapters/) and contract tests; a module never loads adapters, its own or another's, from its domain or application code.",
       from: { path: '^(libs|src|tools)/', pathNot: ['^libs/[^/]+/adapters/', '^src/adapters/'] },
       to: { path: '^libs/[^/]+/adapters/' },
     },
@@ -49,6 +50,10 @@ module.exports = {
     exclude: { path: '^(node_modules|dist|web/dist)' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js'],
+    },
   },
 };

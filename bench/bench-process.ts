@@ -88,12 +88,21 @@ export function percentile(sorted: number[], p: number): number {
 /** V8 heap used / total and external memory of the server, in MiB, from its /metrics. */
 export async function heapMiB(url: string): Promise<{ used: number; total: number; external: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
-  return { used: metric('dronetrack_nodejs_heap_size_used_bytes'), total: metric('dronetrack_nodejs_heap_size_total_bytes'), external: metric('dronetrack_nodejs_external_memory_bytes') };
+  const metric = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return {
+    used: metric('dronetrack_nodejs_heap_size_used_bytes'),
+    total: metric('dronetrack_nodejs_heap_size_total_bytes'),
+    external: metric('dronetrack_nodejs_external_memory_bytes'),
+  };
 }
 
 /** Opens `GET /map/stream` and calls `onEvent` with each event's name and data until closed. */
-export async function watchStream(url: string, token: string, onEvent: (event: string, data: any) => void): Promise<{ close(): Promise<void> }> {
+export async function watchStream(
+  url: string,
+  token: string,
+  onEvent: (event: string, data: any) => void,
+): Promise<{ close(): Promise<void> }> {
   const controller = new AbortController();
   const res = await fetch(`${url}/api/v1/map/stream?access_token=${token}`, { signal: controller.signal });
   const pump = (async () => {

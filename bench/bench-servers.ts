@@ -44,20 +44,49 @@ async function listening(port: number, child: ChildProcess, name: string): Promi
 
 export async function benchServers(): Promise<BenchServers> {
   if (process.env.BENCH_REDIS_URL && process.env.BENCH_MONGO_URL) {
-    return { redisUrl: process.env.BENCH_REDIS_URL, mongoUrl: process.env.BENCH_MONGO_URL, mongoName: 'BENCH_MONGO_URL', stop: async () => undefined };
+    return {
+      redisUrl: process.env.BENCH_REDIS_URL,
+      mongoUrl: process.env.BENCH_MONGO_URL,
+      mongoName: 'BENCH_MONGO_URL',
+      stop: async () => undefined,
+    };
   }
   const cache = process.env.DRONETRACK_CACHE ?? join(homedir(), '.cache', 'dronetrack');
   const secantus = join(cache, 'venv', 'bin', 'secantusd-py');
   if (!existsSync('/usr/bin/redis-server') || !existsSync(secantus)) {
-    throw new Error('split-role phases need BENCH_REDIS_URL and BENCH_MONGO_URL, or redis-server and SecantusDB: bash scripts/install-test-services.sh apt venv');
+    throw new Error(
+      'split-role phases need BENCH_REDIS_URL and BENCH_MONGO_URL, or redis-server and SecantusDB: bash scripts/install-test-services.sh apt venv',
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'dt-bench-servers-'));
   mkdirSync(join(dir, 'mongo'));
   const [redisPort, mongoPort] = [await freePort(), await freePort()];
   // Redis as the deployment runs it: AOF, fsync every second, no eviction.
-  const redis = spawn('/usr/bin/redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-    '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-  const mongo = spawn(secantus, ['--host', '127.0.0.1', '--port', String(mongoPort), '--storage-path', join(dir, 'mongo'), '--log-level', 'WARNING'], { stdio: 'ignore' });
+  const redis = spawn(
+    '/usr/bin/redis-server',
+    [
+      '--port',
+      String(redisPort),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: 'ignore' },
+  );
+  const mongo = spawn(
+    secantus,
+    ['--host', '127.0.0.1', '--port', String(mongoPort), '--storage-path', join(dir, 'mongo'), '--log-level', 'WARNING'],
+    { stdio: 'ignore' },
+  );
   const stop = async () => {
     for (const child of [redis, mongo]) if (child.exitCode === null) child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1000));

@@ -20,9 +20,11 @@ const CITY = '13.30,52.45,13.447,52.55';
 /** Runs `task(i)` for i in [0, n) with at most `width` in flight. */
 async function pool(n: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < n) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
 }
 
 async function fleet(url: string): Promise<string> {
@@ -37,7 +39,12 @@ async function fleet(url: string): Promise<string> {
     const d = await json('POST', `${url}/api/v1/drones`, { name: `fleet-${i}` }, accessToken);
     const lat = 52.0 + ((i * 7919) % 10_000) / 10_000;
     const lon = 12.6 + ((i * 104_729) % 15_000) / 10_000;
-    await json('POST', `${url}/api/v1/telemetry`, { timestamp: now - 1000, lat, lon, altitude: 120, speed: 10, heading: i % 360, battery: 80, status: 'airborne' }, d.deviceKey);
+    await json(
+      'POST',
+      `${url}/api/v1/telemetry`,
+      { timestamp: now - 1000, lat, lon, altitude: 120, speed: 10, heading: i % 360, battery: 80, status: 'airborne' },
+      d.deviceKey,
+    );
   });
   while ((await processedPoints(url)) - before < DRONES) await new Promise((r) => setTimeout(r, 200));
   return accessToken;

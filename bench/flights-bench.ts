@@ -51,7 +51,8 @@ async function listLatency(tools: FlightBenchTools): Promise<{ rps: number; p50:
     for (let start = 0; start < FLIGHTS; start += 500) {
       const points = [];
       for (let f = start; f < start + 500; f++) {
-        for (const dt of [0, 1000]) points.push({ timestamp: t0 + f * 3000 + dt, lat: 52.5 + f / 1e5, lon: 13.4, altitude: 100, battery: 80, status: 'airborne' });
+        for (const dt of [0, 1000])
+          points.push({ timestamp: t0 + f * 3000 + dt, lat: 52.5 + f / 1e5, lon: 13.4, altitude: 100, battery: 80, status: 'airborne' });
       }
       const res = await fetch(`${product.url}/api/v1/telemetry`, {
         method: 'POST',
@@ -64,7 +65,9 @@ async function listLatency(tools: FlightBenchTools): Promise<{ rps: number; p50:
     const headers = { authorization: `Bearer ${fleet.token}` };
     const deadline = Date.now() + 300_000;
     for (;;) {
-      const page = (await (await fetch(`${url}&from=${new Date(t0 - 1000).toISOString()}&limit=1`, { headers })).json()) as { items: { startedAt: string }[] };
+      const page = (await (await fetch(`${url}&from=${new Date(t0 - 1000).toISOString()}&limit=1`, { headers })).json()) as {
+        items: { startedAt: string }[];
+      };
       if (page.items[0]?.startedAt === new Date(t0 + (FLIGHTS - 1) * 3000).toISOString()) break;
       if (Date.now() > deadline) throw new Error('the flights were not all detected in time');
       await new Promise((r) => setTimeout(r, 100));

@@ -37,21 +37,38 @@ async function fleet(web: string, drones: number): Promise<Fleet> {
 function saturate(ingest: string[], keys: string[]): autocannon.Instance[] {
   let n = 0;
   const base = Date.now() - 86_400_000;
-  return ingest.map((url) =>
-    autocannon({
-      url: `${url}/api/v1/telemetry`,
-      connections: 4,
-      duration: SATURATE_MAX_SECONDS,
-      requests: [{
-        method: 'POST',
-        setupRequest: (req) => {
-          const i = n++;
-          const start = base + Math.floor(i / keys.length) * 1_000_000;
-          const points = Array.from({ length: 1000 }, (_, k) => ({ timestamp: start + k * 1000, lat: 48 + k / 1e4, lon: 2 + k / 1e4, speed: 10, battery: 70, status: 'airborne' }));
-          return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[i % keys.length]}` }, body: JSON.stringify({ points }) };
+  return ingest.map(
+    (url) =>
+      autocannon(
+        {
+          url: `${url}/api/v1/telemetry`,
+          connections: 4,
+          duration: SATURATE_MAX_SECONDS,
+          requests: [
+            {
+              method: 'POST',
+              setupRequest: (req) => {
+                const i = n++;
+                const start = base + Math.floor(i / keys.length) * 1_000_000;
+                const points = Array.from({ length: 1000 }, (_, k) => ({
+                  timestamp: start + k * 1000,
+                  lat: 48 + k / 1e4,
+                  lon: 2 + k / 1e4,
+                  speed: 10,
+                  battery: 70,
+                  status: 'airborne',
+                }));
+                return {
+                  ...req,
+                  headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[i % keys.length]}` },
+                  body: JSON.stringify({ points }),
+                };
+              },
+            },
+          ],
         },
-      }],
-    }, () => undefined), // with a callback autocannon returns the instance, which can be stopped
+        () => undefined,
+      ), // with a callback autocannon returns the instance, which can be stopped
   );
 }
 
@@ -102,7 +119,13 @@ async function probe(ingest: string, web: string, f: Fleet, count: number): Prom
 export async function freshnessPhase(mainJs: string, env: Record<string, string>): Promise<string[]> {
   const servers = await benchServers();
   const dataDir = mkdtempSync(join(tmpdir(), 'dt-bench-fresh-'));
-  const shared = { ...env, DATA_DIR: dataDir, REDIS_URL: servers.redisUrl, MONGO_URL: `${servers.mongoUrl.replace(/\/$/, '')}/fresh${Date.now()}`, REDIS_KEY_PREFIX: `fresh${Date.now()}` };
+  const shared = {
+    ...env,
+    DATA_DIR: dataDir,
+    REDIS_URL: servers.redisUrl,
+    MONGO_URL: `${servers.mongoUrl.replace(/\/$/, '')}/fresh${Date.now()}`,
+    REDIS_KEY_PREFIX: `fresh${Date.now()}`,
+  };
   const procs: Server[] = [];
   try {
     for (const roles of ['web', 'processor', 'ingest', 'ingest']) procs.push(await startProcess(mainJs, { ...shared, ROLES: roles }));
@@ -112,7 +135,10 @@ export async function freshnessPhase(mainJs: string, env: Record<string, string>
     const rate = { last: await processedPoints(processor), at: Date.now(), perSecond: 0 };
     const started = Date.now();
     let lag = 0;
-    while ((lag = await backlogSeconds(ingest, processor, rate)) < BACKLOG_SECONDS && Date.now() - started < (SATURATE_MAX_SECONDS - 60) * 1000) {
+    while (
+      (lag = await backlogSeconds(ingest, processor, rate)) < BACKLOG_SECONDS &&
+      Date.now() - started < (SATURATE_MAX_SECONDS - 60) * 1000
+    ) {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const saturatedFor = (Date.now() - started) / 1000;

@@ -20,7 +20,10 @@ const SAMPLES = Number(process.env.GEOFENCE_BENCH_SAMPLES ?? 100);
 let ts = Date.now() - 3_600_000;
 
 async function start(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
@@ -40,7 +43,11 @@ async function start(env: Record<string, string>): Promise<{ url: string; stop: 
 }
 
 async function json(method: string, url: string, body?: unknown, token?: string): Promise<any> {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
   return res.status === 204 ? null : res.json();
 }
@@ -61,14 +68,27 @@ async function batched(url: string, keys: string[], batches: number): Promise<nu
     url: `${url}/api/v1/telemetry`,
     connections: 8,
     amount: batches,
-    requests: [{
-      method: 'POST',
-      setupRequest: (req) => {
-        i++;
-        const points = Array.from({ length: 1000 }, (_, k) => ({ timestamp: ++ts, lat: 48 + k / 10_000, lon: 2 + k / 10_000, heightAgl: 80, battery: 70, status: 'airborne' }));
-        return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[i % keys.length]}` }, body: JSON.stringify({ points }) };
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          i++;
+          const points = Array.from({ length: 1000 }, (_, k) => ({
+            timestamp: ++ts,
+            lat: 48 + k / 10_000,
+            lon: 2 + k / 10_000,
+            heightAgl: 80,
+            battery: 70,
+            status: 'airborne',
+          }));
+          return {
+            ...req,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[i % keys.length]}` },
+            body: JSON.stringify({ points }),
+          };
+        },
       },
-    }],
+    ],
   });
   const accepted = result['2xx'] * 1000;
   while ((await processed(url)) - before < accepted) await new Promise((r) => setTimeout(r, 50));
@@ -79,24 +99,49 @@ async function batched(url: string, keys: string[], batches: number): Promise<nu
 async function createGeofences(url: string, token: string): Promise<{ lon: number; lat: number }> {
   const cells = Array.from({ length: 1000 }, (_, n) => ({ lon: 1.5 + (n % 32) / 32, lat: 47.5 + Math.floor(n / 32) / 32 }));
   for (let i = 0; i < cells.length; i += 25) {
-    await Promise.all(cells.slice(i, i + 25).map((c, j) => {
-      const d = 0.004;
-      const ring = [[c.lon - d, c.lat - d], [c.lon + d, c.lat - d], [c.lon + d, c.lat + d], [c.lon - d, c.lat + d], [c.lon - d, c.lat - d]];
-      return json('POST', `${url}/api/v1/geofences`, { name: `g${i + j}`, rule: 'keep-out', geometry: { type: 'Polygon', coordinates: [ring] }, floor: 0, ceiling: 120 }, token);
-    }));
+    await Promise.all(
+      cells.slice(i, i + 25).map((c, j) => {
+        const d = 0.004;
+        const ring = [
+          [c.lon - d, c.lat - d],
+          [c.lon + d, c.lat - d],
+          [c.lon + d, c.lat + d],
+          [c.lon - d, c.lat + d],
+          [c.lon - d, c.lat - d],
+        ];
+        return json(
+          'POST',
+          `${url}/api/v1/geofences`,
+          { name: `g${i + j}`, rule: 'keep-out', geometry: { type: 'Polygon', coordinates: [ring] }, floor: 0, ceiling: 120 },
+          token,
+        );
+      }),
+    );
   }
   return cells[0];
 }
 
 /** Alternates a point inside a geofence (opens) and outside (resolves); p50/p99 from the 202 to the `event: alert` that opened. */
-async function alertDelay(url: string, token: string, key: string, droneId: string, cell: { lon: number; lat: number }): Promise<{ p50: number; p99: number }> {
+async function alertDelay(
+  url: string,
+  token: string,
+  key: string,
+  droneId: string,
+  cell: { lon: number; lat: number },
+): Promise<{ p50: number; p99: number }> {
   const opened = new Map<string, number>();
   const stream = await watchStream(url, token, (event, a) => {
-    if (event === 'alert' && a.droneId === droneId && a.state === 'open' && a.acknowledgedAt === null) opened.set(a.position.timestamp, performance.now());
+    if (event === 'alert' && a.droneId === droneId && a.state === 'open' && a.acknowledgedAt === null)
+      opened.set(a.position.timestamp, performance.now());
   });
   const delays: number[] = [];
   for (let s = 0; s < SAMPLES; s++) {
-    const post = (lon: number) => fetch(`${url}/api/v1/telemetry`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ timestamp: ++ts, lat: cell.lat, lon, status: 'airborne' }) });
+    const post = (lon: number) =>
+      fetch(`${url}/api/v1/telemetry`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ timestamp: ++ts, lat: cell.lat, lon, status: 'airborne' }),
+      });
     const inside = await post(cell.lon);
     const acked = performance.now();
     const iso = new Date(ts).toISOString();
@@ -132,7 +177,18 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function runGeofenceBench(): Promise<string[]> {
   const rounds = Number(process.env.GEOFENCE_BENCH_ROUNDS ?? 3);
   const dataDir = mkdtempSync(join(tmpdir(), 'dt-geobench-'));
-  const app = await start({ PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: ADMIN, JWT_SECRET: 'bench-jwt-secret-0123456789-0123456789', DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_DEVICE_MAX: '0', RATE_LIMIT_USER_MAX: '0', RATE_LIMIT_LOGIN_MAX: '0', OFFLINE_AFTER_SECONDS: '3600' });
+  const app = await start({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_TOKEN: ADMIN,
+    JWT_SECRET: 'bench-jwt-secret-0123456789-0123456789',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_DEVICE_MAX: '0',
+    RATE_LIMIT_USER_MAX: '0',
+    RATE_LIMIT_LOGIN_MAX: '0',
+    OFFLINE_AFTER_SECONDS: '3600',
+  });
   try {
     const plain = await fleet(app.url, 'geo-none');
     const fenced = await fleet(app.url, 'geo-1000');

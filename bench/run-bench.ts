@@ -27,7 +27,16 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 let tsCounter = Date.now() - 3_600_000;
 function pointBody(i: number): string {
   tsCounter += 1;
-  return JSON.stringify({ timestamp: tsCounter, lat: 48 + (i % 1000) / 1000, lon: 2 + (i % 700) / 1000, altitude: 120, speed: 12, heading: i % 360, battery: 80, status: 'airborne' });
+  return JSON.stringify({
+    timestamp: tsCounter,
+    lat: 48 + (i % 1000) / 1000,
+    lon: 2 + (i % 700) / 1000,
+    altitude: 120,
+    speed: 12,
+    heading: i % 360,
+    battery: 80,
+    status: 'airborne',
+  });
 }
 
 async function singlePoint(url: string, keys: string[]): Promise<autocannon.Result> {
@@ -41,14 +50,21 @@ async function singlePoint(url: string, keys: string[]): Promise<autocannon.Resu
         method: 'POST',
         setupRequest: (req) => {
           i++;
-          return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[i % keys.length]}` }, body: pointBody(i) };
+          return {
+            ...req,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[i % keys.length]}` },
+            body: pointBody(i),
+          };
         },
       },
     ],
   });
 }
 
-async function batched(url: string, keys: string[]): Promise<{ pointsPerSecond: number; ingestPointsPerSecond: number; points: number; seconds: number }> {
+async function batched(
+  url: string,
+  keys: string[],
+): Promise<{ pointsPerSecond: number; ingestPointsPerSecond: number; points: number; seconds: number }> {
   const BATCH = 1000;
   const REQUESTS = Number(process.env.BENCH_BATCHES ?? 300);
   const before = await processedPoints(url);
@@ -65,9 +81,21 @@ async function batched(url: string, keys: string[]): Promise<{ pointsPerSecond: 
           i++;
           const points = Array.from({ length: BATCH }, (_, k) => {
             tsCounter += 1;
-            return { timestamp: tsCounter, lat: 48 + k / 10000, lon: 2 + k / 10000, speed: 10, heading: 90, battery: 70, status: 'airborne' };
+            return {
+              timestamp: tsCounter,
+              lat: 48 + k / 10000,
+              lon: 2 + k / 10000,
+              speed: 10,
+              heading: 90,
+              battery: 70,
+              status: 'airborne',
+            };
           });
-          return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[i % keys.length]}` }, body: JSON.stringify({ points }) };
+          return {
+            ...req,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[i % keys.length]}` },
+            body: JSON.stringify({ points }),
+          };
         },
       },
     ],
@@ -81,7 +109,13 @@ async function batched(url: string, keys: string[]): Promise<{ pointsPerSecond: 
 }
 
 /** p50/p99 of the time from a 202 until the point's state event arrives (it is then in /map/drones). */
-async function visibilityDelay(url: string, token: string, key: string, droneId: string, samples = 200): Promise<{ p50: number; p99: number }> {
+async function visibilityDelay(
+  url: string,
+  token: string,
+  key: string,
+  droneId: string,
+  samples = 200,
+): Promise<{ p50: number; p99: number }> {
   const seen = new Map<string, number>();
   const stream = await watchStream(url, token, (_event, f) => {
     if (f.id === droneId) seen.set(f.properties.timestamp, performance.now());
@@ -179,12 +213,15 @@ async function main(): Promise<void> {
     },
   };
   if (PHASES.has('ingest')) rows.push(...(await ingestPhases()));
-  if (PHASES.has('sustained') && Number(process.env.BENCH_SUSTAINED_POINTS ?? 1) > 0) rows.push(...(await sustainedEmbedded(MAIN_JS, PRODUCT_ENV)));
+  if (PHASES.has('sustained') && Number(process.env.BENCH_SUSTAINED_POINTS ?? 1) > 0)
+    rows.push(...(await sustainedEmbedded(MAIN_JS, PRODUCT_ENV)));
   if (PHASES.has('flights')) rows.push(...(await benchFlights('embedded', flightTools({}))));
   if (PHASES.has('geofences')) rows.push(...(await runGeofenceBench()));
   if (PHASES.has('fleet')) rows.push(...(await fleetReads()));
   if (PHASES.has('freshness')) rows.push(...(await freshnessPhase(MAIN_JS, PRODUCT_ENV)));
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average at the end ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')}`;
   process.stdout.write(
     `\n## dronetrack benchmark (${new Date().toISOString()})\n\nMachine: ${machine}. autocannon ${CONNECTIONS} connections, ${DURATION} s, same machine.\n\n` +
       `| setup | measure | result |\n|---|---|---|\n${table.join('\n')}\n`,
@@ -195,7 +232,14 @@ async function fleetReads(): Promise<string[]> {
   const rows = await fleetReadPhase('embedded', MAIN_JS, PRODUCT_ENV);
   const servers = await benchServers();
   try {
-    return [...rows, ...(await fleetReadPhase('Redis (queue, cache, events)', MAIN_JS, { ...PRODUCT_ENV, REDIS_URL: servers.redisUrl, REDIS_KEY_PREFIX: `fleet${Date.now()}` }))];
+    return [
+      ...rows,
+      ...(await fleetReadPhase('Redis (queue, cache, events)', MAIN_JS, {
+        ...PRODUCT_ENV,
+        REDIS_URL: servers.redisUrl,
+        REDIS_KEY_PREFIX: `fleet${Date.now()}`,
+      })),
+    ];
   } finally {
     await servers.stop();
   }

@@ -23,7 +23,8 @@ function batchBody(base: number, round: number, drone: number): string {
   const lon = 13 + Math.floor(drone / 100) / 200;
   for (let k = 0; k < BATCH; k++) {
     const ts = base + round * BATCH + k;
-    parts[k] = `{"timestamp":${ts},"lat":${(lat + k / 1e5).toFixed(5)},"lon":${(lon + k / 1e5).toFixed(5)},"altitude":120,"speed":12.5,"heading":${k % 360},"battery":80,"status":"airborne"}`;
+    parts[k] =
+      `{"timestamp":${ts},"lat":${(lat + k / 1e5).toFixed(5)},"lon":${(lon + k / 1e5).toFixed(5)},"altitude":120,"speed":12.5,"heading":${k % 360},"battery":80,"status":"airborne"}`;
   }
   return `{"points":[${parts.join(',')}]}`;
 }
@@ -150,7 +151,14 @@ async function trackOf(url: string, token: string, droneId: string, from: number
 }
 
 /** Sequential track requests of up to 10,000 points on random drones; sorted latencies in ms. */
-async function trackLatencies(url: string, token: string, ids: string[], base: number, requests: number, samples = TRACK_SAMPLES): Promise<number[]> {
+async function trackLatencies(
+  url: string,
+  token: string,
+  ids: string[],
+  base: number,
+  requests: number,
+  samples = TRACK_SAMPLES,
+): Promise<number[]> {
   const span = Math.ceil(requests / ids.length) * BATCH;
   const out: number[] = [];
   for (let i = 0; i < samples; i++) {
@@ -184,4 +192,3 @@ function rateWindows(samples: Sample[], start: number, end: number, seconds: num
   rates.sort((x, y) => x - y);
   return [rates[0], percentile(rates, 0.5), rates[rates.length - 1]];
 }
-

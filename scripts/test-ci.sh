@@ -12,6 +12,8 @@ started=$SECONDS
 
 run() { step "$@" || { echo "test:ci stopped at step \"$1\" after $((SECONDS - started)) s" >&2; exit 1; }; }
 
+# Cheap checks first: module boundaries (dependency-cruiser), ESLint, Prettier, the web type-check.
+run "lint (dependency rules, eslint, prettier, tsc -p web)" npm run lint --silent
 run "install apt packages (redis-server, chromium, postgresql-15)" bash scripts/install-test-services.sh apt
 run "build FerretDB" bash scripts/install-test-services.sh ferretdb
 run "build kube-apiserver, etcd, kubectl" bash scripts/install-test-services.sh kube

@@ -55,7 +55,8 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
       transform: true,
       transformOptions: { enableImplicitConversion: false },
       validationError: { target: false, value: false },
-      exceptionFactory: (errors) => new InvalidInputError(errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }))),
+      exceptionFactory: (errors) =>
+        new InvalidInputError(errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }))),
     }),
   );
   registerHttpHooks(app, metrics, config, logger);
@@ -77,12 +78,7 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
   return { app, config, logger, shutdown };
 }
 
-function registerHttpHooks(
-  app: NestFastifyApplication,
-  metrics: AppMetrics,
-  config: AppConfig,
-  logger: JsonLogger,
-): void {
+function registerHttpHooks(app: NestFastifyApplication, metrics: AppMetrics, config: AppConfig, logger: JsonLogger): void {
   const instance = app.getHttpAdapter().getInstance();
   // While draining, API requests go elsewhere: readiness is already failing.
   instance.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {

@@ -9,7 +9,8 @@ export function parseAlertQuery(tenantId: string, query: Record<string, unknown>
   const state = query.state ?? 'open';
   if (state !== 'open' && state !== 'resolved' && state !== 'all') throw new InvalidInputError('state must be open, resolved or all');
   if (query.droneId !== undefined && !isId(query.droneId)) throw new InvalidInputError('droneId must be a drone id (UUID)');
-  if (query.type !== undefined && !ALERT_TYPES.includes(query.type as AlertType)) throw new InvalidInputError(`type must be one of ${ALERT_TYPES.join(', ')}`);
+  if (query.type !== undefined && !ALERT_TYPES.includes(query.type as AlertType))
+    throw new InvalidInputError(`type must be one of ${ALERT_TYPES.join(', ')}`);
   const from = parseTime('from', query.from);
   const to = parseTime('to', query.to);
   if (from !== undefined && to !== undefined && from > to) throw new InvalidInputError('from must not be after to');

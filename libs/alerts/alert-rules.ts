@@ -3,8 +3,7 @@ import type { GeofenceIndex } from '../geofences/index.js';
 import { LOW_BATTERY_OPEN_BELOW, LOW_BATTERY_RESOLVE_AT, openKeyOf, type AlertType } from './alert.js';
 
 export type AlertAction =
-  | { kind: 'open'; type: AlertType; geofenceId: string | null; point: TelemetryPoint; message: string }
-  | { kind: 'resolve'; key: string };
+  { kind: 'open'; type: AlertType; geofenceId: string | null; point: TelemetryPoint; message: string } | { kind: 'resolve'; key: string };
 
 export interface PreviousFix {
   lon: number;

@@ -95,7 +95,9 @@ export class OfflineWatcher implements OnApplicationBootstrap, BeforeApplication
     for (;;) {
       const page = await this.telemetry.scanStates(after, 1000);
       if (page.length === 0) return;
-      await this.deadlines.schedule(page.map((s) => ({ tenantId: s.tenantId, droneId: s.droneId, dueAt: s.lastSeenAt + this.offlineAfterMs })));
+      await this.deadlines.schedule(
+        page.map((s) => ({ tenantId: s.tenantId, droneId: s.droneId, dueAt: s.lastSeenAt + this.offlineAfterMs })),
+      );
       after = page[page.length - 1].droneId;
       if (page.length < 1000) return;
     }

@@ -101,7 +101,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     processorConcurrency: read.int('PROCESSOR_CONCURRENCY', 4, 1, 256),
     historyRetentionDays: read.int('HISTORY_RETENTION_DAYS', 30, 1, 3650),
     shutdownGraceSeconds: read.int('SHUTDOWN_GRACE_SECONDS', 25, 1, 3600),
-    mapTileUrl: read.pattern('MAP_TILE_URL', /^https?:\/\/[^\s/?#]+\S*$/i, 'an http(s) URL template, e.g. https://tile.example.org/{z}/{x}/{y}.png'),
+    mapTileUrl: read.pattern(
+      'MAP_TILE_URL',
+      /^https?:\/\/[^\s/?#]+\S*$/i,
+      'an http(s) URL template, e.g. https://tile.example.org/{z}/{x}/{y}.png',
+    ),
     trustProxy: read.trustProxy('TRUST_PROXY'),
     streamMaxPerUser: read.int('STREAM_MAX_PER_USER', 10, 1, 10_000),
     requestTimeoutSeconds: read.int('REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),

@@ -85,7 +85,10 @@ export class EnvReader {
   setOf<T extends string>(name: string, allowed: readonly T[]): ReadonlySet<T> {
     const value = this.raw(name);
     if (value === null) return new Set(allowed);
-    const items = value.split(',').map((r) => r.trim()).filter(Boolean);
+    const items = value
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
     const unknown = items.filter((r) => !(allowed as readonly string[]).includes(r));
     if (unknown.length > 0 || items.length === 0) {
       this.problems.push(`${name} must be a comma list of ${allowed.join(', ')} (got "${value}")`);
@@ -106,7 +109,10 @@ export class EnvReader {
       if (Number(value) > 10) this.problems.push(`${name} as a hop count must be from 0 to 10 (got "${value}")`);
       return Number(value);
     }
-    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+    const entries = value
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
     const bad = entries.filter((e) => !isTrustedProxyEntry(e));
     if (bad.length > 0 || entries.length === 0) {
       this.problems.push(

@@ -4,14 +4,7 @@
  * (libs/ops: the exception filter) maps a code to an HTTP status and the contract's error body.
  */
 export type ErrorCode =
-  | 'invalid_input'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'overloaded'
-  | 'unavailable';
+  'invalid_input' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'overloaded' | 'unavailable';
 
 export class AppError extends Error {
   constructor(

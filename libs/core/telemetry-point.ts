@@ -5,15 +5,7 @@ export const DRONE_STATUSES = ['ground', 'airborne', 'emergency', 'unknown'] as 
 export type DroneStatus = (typeof DRONE_STATUSES)[number];
 
 /** Optional numeric fields of a telemetry point, in API order. */
-export const OPTIONAL_POINT_FIELDS = [
-  'altitude',
-  'heightAgl',
-  'speed',
-  'verticalSpeed',
-  'heading',
-  'battery',
-  'accuracy',
-] as const;
+export const OPTIONAL_POINT_FIELDS = ['altitude', 'heightAgl', 'speed', 'verticalSpeed', 'heading', 'battery', 'accuracy'] as const;
 export type OptionalPointField = (typeof OPTIONAL_POINT_FIELDS)[number];
 
 /**

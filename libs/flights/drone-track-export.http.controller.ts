@@ -30,7 +30,12 @@ export class DroneTrackExportHttpController {
   @ApiProduces('application/gpx+xml', 'application/vnd.google-earth.kml+xml', 'text/csv', 'application/geo+json')
   @ApiResponse({ status: 400, description: 'Unknown format, bad dates, or more points than an export may hold' })
   @ApiResponse({ status: 404, description: 'No such drone in this tenant' })
-  async export(@Req() req: UserRequest, @Param('id', ParseIdPipe) id: string, @Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
+  async export(
+    @Req() req: UserRequest,
+    @Param('id', ParseIdPipe) id: string,
+    @Query() query: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ) {
     onlyParams(query, ['format', 'from', 'to', 'access_token']);
     const format = parseExportFormat(query.format);
     const to = parseTime('to', query.to) ?? Date.now();

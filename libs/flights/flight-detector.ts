@@ -62,7 +62,10 @@ export class FlightDetector {
       if (p.ts < min) min = p.ts;
       if (p.ts > max) max = p.ts;
     }
-    const [stored, tail] = await Promise.all([this.flights.overlapping(droneId, min - this.gapMs, max + this.gapMs), this.flights.tail(droneId)]);
+    const [stored, tail] = await Promise.all([
+      this.flights.overlapping(droneId, min - this.gapMs, max + this.gapMs),
+      this.flights.tail(droneId),
+    ]);
     // No tail and no flight nearby: the drone's first step, nothing stored to link to (history
     // from before flights existed is not back-filled, see README).
     if (repeated.length === 0 && (tail ? min > tail.ts : stored.length === 0)) {
@@ -91,7 +94,14 @@ export class FlightDetector {
     return { ...this.toChange(tenantId, droneId, items, last ? [last] : []), tail: { droneId, ts: newest.ts, inAir: isInAir(newest) } };
   }
 
-  private async rebuild(tenantId: string, droneId: string, touched: TelemetryPoint[], stored: FlightRecord[], broken: Set<FlightRecord>, tail: DroneTail | null): Promise<FlightChange> {
+  private async rebuild(
+    tenantId: string,
+    droneId: string,
+    touched: TelemetryPoint[],
+    stored: FlightRecord[],
+    broken: Set<FlightRecord>,
+    tail: DroneTail | null,
+  ): Promise<FlightChange> {
     let lo = Infinity;
     let hi = -Infinity;
     for (const p of touched) {
@@ -139,7 +149,7 @@ export class FlightDetector {
 
   /** The drone's stored points in [from, to], ascending, read in pages. */
   private async *history(tenantId: string, droneId: string, from: number, to: number): AsyncGenerator<TelemetryPoint> {
-    for (let cursor = from; cursor <= to; ) {
+    for (let cursor = from; cursor <= to;) {
       const page = await this.telemetry.track({ tenantId, droneId, from: cursor, to, limit: PAGE });
       yield* page;
       if (page.length < PAGE) return;

@@ -50,10 +50,16 @@ export class FlightExportService {
       for await (const page of trackPages(telemetry, range)) yield writer.page(page);
       yield writer.tail();
     }
-    return { contentType: format.contentType, filename: `${base}.${format.extension}`, body: Readable.from(chunks(), { objectMode: false }) };
+    return {
+      contentType: format.contentType,
+      filename: `${base}.${format.extension}`,
+      body: Readable.from(chunks(), { objectMode: false }),
+    };
   }
 }
 
 function tooMany(n: number) {
-  return new InvalidInputError(`the export holds ${n > MAX_EXPORT_POINTS ? `more than ${MAX_EXPORT_POINTS}` : n} points; at most ${MAX_EXPORT_POINTS} can be exported at once, narrow from/to`);
+  return new InvalidInputError(
+    `the export holds ${n > MAX_EXPORT_POINTS ? `more than ${MAX_EXPORT_POINTS}` : n} points; at most ${MAX_EXPORT_POINTS} can be exported at once, narrow from/to`,
+  );
 }

@@ -6,7 +6,8 @@ export class FlightDoc {
   @ApiProperty({ format: 'uuid' }) droneId!: string;
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
   @ApiProperty({ format: 'date-time' }) endedAt!: string;
-  @ApiProperty({ description: "the flight's last point is its drone's newest point and younger than FLIGHT_GAP_SECONDS" }) ongoing!: boolean;
+  @ApiProperty({ description: "the flight's last point is its drone's newest point and younger than FLIGHT_GAP_SECONDS" })
+  ongoing!: boolean;
   @ApiProperty() durationSeconds!: number;
   @ApiProperty({ description: 'great-circle sum between consecutive points' }) distanceMeters!: number;
   @ApiProperty({ type: Number, nullable: true }) maxAltitude!: number | null;

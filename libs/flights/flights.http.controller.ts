@@ -73,7 +73,12 @@ export class FlightsHttpController {
   @ApiQuery({ name: 'access_token', required: false, description: 'for plain download links, which cannot send headers' })
   @ApiProduces('application/gpx+xml', 'application/vnd.google-earth.kml+xml', 'text/csv', 'application/geo+json')
   @ApiResponse({ status: 404, description: 'No such flight in this tenant' })
-  async export(@Req() req: UserRequest, @Param('id', ParseIdPipe) id: string, @Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
+  async export(
+    @Req() req: UserRequest,
+    @Param('id', ParseIdPipe) id: string,
+    @Query() query: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ) {
     onlyParams(query, ['format', 'access_token']);
     const format = parseExportFormat(query.format);
     sendExport(reply, await this.exports.flight(req.user!.tenantId, id, format));

@@ -4,8 +4,12 @@ import type { TelemetryRepository, TrackQuery } from '../store/index.js';
 export const TRACK_PAGE_SIZE = 5000;
 
 /** A drone's points in [from, to], ascending, one page at a time: only a page is held in memory. */
-export async function* trackPages(telemetry: TelemetryRepository, q: Omit<TrackQuery, 'limit'>, pageSize = TRACK_PAGE_SIZE): AsyncGenerator<TelemetryPoint[]> {
-  for (let from = q.from; from <= q.to; ) {
+export async function* trackPages(
+  telemetry: TelemetryRepository,
+  q: Omit<TrackQuery, 'limit'>,
+  pageSize = TRACK_PAGE_SIZE,
+): AsyncGenerator<TelemetryPoint[]> {
+  for (let from = q.from; from <= q.to;) {
     const page = await telemetry.track({ ...q, from, limit: pageSize });
     if (page.length > 0) yield page;
     if (page.length < pageSize) return;

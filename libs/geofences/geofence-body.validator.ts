@@ -28,13 +28,16 @@ const FIELDS = ['name', 'rule', 'geometry', 'floor', 'ceiling', 'altitudeReferen
 export function validateGeofenceBody(body: unknown, mode: 'create' | 'patch'): { fields: GeofenceFields } | { problems: string[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { problems: ['request body must be a JSON object'] };
   const b = body as Record<string, unknown>;
-  const problems: string[] = Object.keys(b).filter((k) => !FIELDS.includes(k)).map((k) => `${k} is not a geofence field`);
+  const problems: string[] = Object.keys(b)
+    .filter((k) => !FIELDS.includes(k))
+    .map((k) => `${k} is not a geofence field`);
   const fields: GeofenceFields = {};
   const required = (k: string) => mode === 'create' && b[k] === undefined && void problems.push(`${k} is required`);
 
   required('name');
   if (b.name !== undefined) {
-    if (typeof b.name !== 'string' || b.name.trim().length < 1 || b.name.length > 100) problems.push('name must be a string of 1 to 100 characters');
+    if (typeof b.name !== 'string' || b.name.trim().length < 1 || b.name.length > 100)
+      problems.push('name must be a string of 1 to 100 characters');
     else fields.name = b.name;
   }
   required('rule');
@@ -57,7 +60,8 @@ export function validateGeofenceBody(body: unknown, mode: 'create' | 'patch'): {
     } else fields[k] = v;
   }
   if (b.altitudeReference !== undefined) {
-    if (!ALTITUDE_REFERENCES.includes(b.altitudeReference as AltitudeReference)) problems.push('altitudeReference must be "agl" or "wgs84"');
+    if (!ALTITUDE_REFERENCES.includes(b.altitudeReference as AltitudeReference))
+      problems.push('altitudeReference must be "agl" or "wgs84"');
     else fields.altitudeReference = b.altitudeReference as AltitudeReference;
   }
   if (b.droneIds !== undefined) {

@@ -87,7 +87,15 @@ function contains(e: Entry, p: FixedPosition): boolean {
 
 function crosses(fence: Geofence, a: FixedPosition, b: FixedPosition): boolean {
   if (a.lon === b.lon && a.lat === b.lat) return false;
-  return lineIntersect(lineString([[a.lon, a.lat], [b.lon, b.lat]]), fence.geometry).features.length > 0;
+  return (
+    lineIntersect(
+      lineString([
+        [a.lon, a.lat],
+        [b.lon, b.lat],
+      ]),
+      fence.geometry,
+    ).features.length > 0
+  );
 }
 
 function boxOf(geometry: Polygon | MultiPolygon): { minX: number; minY: number; maxX: number; maxY: number } {

@@ -90,7 +90,8 @@ export class GeofencesService {
     if (!droneIds) return;
     const live = await this.identity.droneNames(tenantId, droneIds);
     const unknown = droneIds.filter((id) => !live.has(id));
-    if (unknown.length > 0) throw new InvalidInputError(`droneIds must name drones of this tenant; unknown: ${unknown.slice(0, 10).join(', ')}`);
+    if (unknown.length > 0)
+      throw new InvalidInputError(`droneIds must name drones of this tenant; unknown: ${unknown.slice(0, 10).join(', ')}`);
   }
 
   private async changed(tenantId: string): Promise<void> {

@@ -2,7 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { LIVE_MAP_CACHE, type LiveMapCache } from '../cache/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { ConflictError, newId, NotFoundError, type Drone, type Tenant, type User, type UserRole, UnauthenticatedError } from '../core/index.js';
+import {
+  ConflictError,
+  newId,
+  NotFoundError,
+  type Drone,
+  type Tenant,
+  type User,
+  type UserRole,
+  UnauthenticatedError,
+} from '../core/index.js';
 import { ROLE_EVENTS, type RoleEvents } from '../events/index.js';
 import type { DroneInvalidated } from './identity.events.js';
 import { IDENTITY_REPOSITORY, type IdentityRepository } from '../store/index.js';

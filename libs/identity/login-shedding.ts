@@ -12,9 +12,12 @@ const LOGIN_PATH = '/api/v1/auth/login';
  */
 export function shedLoginsWhenBusy(app: NestFastifyApplication): void {
   const hasher = app.get(PasswordHasher);
-  app.getHttpAdapter().getInstance().addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (req.method !== 'POST' || !hasher.saturated || req.url.split('?')[0] !== LOGIN_PATH) return;
-    const { body, headers } = httpAnswer(passwordChecksBusy());
-    await reply.status(body.statusCode).headers(headers).send(body);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      if (req.method !== 'POST' || !hasher.saturated || req.url.split('?')[0] !== LOGIN_PATH) return;
+      const { body, headers } = httpAnswer(passwordChecksBusy());
+      await reply.status(body.statusCode).headers(headers).send(body);
+    });
 }

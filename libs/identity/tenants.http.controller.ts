@@ -21,7 +21,7 @@ export class TenantsHttpController {
 
   @Post(':tenantId/users')
   @ApiParam({ name: 'tenantId', format: 'uuid' })
-  @ApiOperation({ summary: "Create a user in a tenant (ADMIN_TOKEN); emails are unique platform-wide" })
+  @ApiOperation({ summary: 'Create a user in a tenant (ADMIN_TOKEN); emails are unique platform-wide' })
   @ApiResponse({ status: 409, description: 'Email taken' })
   @ApiResponse({ status: 404, description: 'No such tenant' })
   async createUser(@Param('tenantId', ParseIdPipe) tenantId: string, @Body() dto: CreateUserDto): Promise<UserView> {

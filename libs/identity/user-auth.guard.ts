@@ -38,7 +38,8 @@ export class UserAuthGuard implements CanActivate {
       const q = (req.query as Record<string, unknown>)?.access_token;
       token = typeof q === 'string' && q.length > 0 ? q : null;
     }
-    if (!token) throw new UnauthenticatedError('an access token is required: Authorization: Bearer <accessToken> (from POST /api/v1/auth/login)');
+    if (!token)
+      throw new UnauthenticatedError('an access token is required: Authorization: Bearer <accessToken> (from POST /api/v1/auth/login)');
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
@@ -50,7 +51,14 @@ export class UserAuthGuard implements CanActivate {
     if (!record || (record.tokenVersion ?? 0) !== (claims.ver ?? 0)) {
       throw new UnauthenticatedError('the access token has been revoked (the user was removed or their role changed); log in again');
     }
-    const user: AuthUser = { id: record.id, tenantId: record.tenantId, role: record.role, email: record.email, expiresAt: claims.exp * 1000, tokenVersion: record.tokenVersion ?? 0 };
+    const user: AuthUser = {
+      id: record.id,
+      tenantId: record.tenantId,
+      role: record.role,
+      email: record.email,
+      expiresAt: claims.exp * 1000,
+      tokenVersion: record.tokenVersion ?? 0,
+    };
     await enforceRateLimit(this.limiter, `user:${user.id}`, this.config.rateLimits.user, 'user');
     const required = this.reflector.getAllAndOverride<string>(REQUIRED_ROLE, targets);
     if (required && user.role !== required) throw new ForbiddenError(`this action needs the ${required} role`);

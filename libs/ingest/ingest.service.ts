@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { newestPerDrone, pointKey, stateFromPoint, UnavailableError, type DeviceKeyOwner, type TelemetryPoint, InvalidInputError, ForbiddenError } from '../core/index.js';
+import {
+  newestPerDrone,
+  pointKey,
+  stateFromPoint,
+  UnavailableError,
+  type DeviceKeyOwner,
+  type TelemetryPoint,
+  InvalidInputError,
+  ForbiddenError,
+} from '../core/index.js';
 import { LivePositionPublisher } from '../live-positions/index.js';
 import { APP_LOGGER, type JsonLogger } from '../ops/index.js';
 import { AppMetrics } from '../ops/index.js';
@@ -76,7 +85,10 @@ export class IngestService {
       try {
         await this.jobs.enqueue(fresh);
       } catch (err) {
-        this.logger.event('error', 'enqueue failed; answering 503', { points: fresh.length, err: err instanceof Error ? err.message : String(err) });
+        this.logger.event('error', 'enqueue failed; answering 503', {
+          points: fresh.length,
+          err: err instanceof Error ? err.message : String(err),
+        });
         throw new UnavailableError('the telemetry queue is unavailable; nothing was accepted, retry shortly');
       }
       for (const key of keys) this.recent.add(key);
@@ -95,7 +107,9 @@ export class IngestService {
    */
   private publishLive(points: TelemetryPoint[]): void {
     this.live.publish(newestPerDrone(points).map(stateFromPoint)).catch((err: unknown) => {
-      this.logger.event('warn', 'live map update failed; the processor will publish it', { err: err instanceof Error ? err.message : String(err) });
+      this.logger.event('warn', 'live map update failed; the processor will publish it', {
+        err: err instanceof Error ? err.message : String(err),
+      });
     });
   }
 
@@ -115,9 +129,7 @@ export class IngestService {
   }
 
   private listErrors(rejected: IngestResult['rejected']): string[] {
-    const lines = rejected
-      .slice(0, MAX_LISTED_ERRORS)
-      .map((r) => `points[${r.index}]: ${r.errors.join('; ')}`);
+    const lines = rejected.slice(0, MAX_LISTED_ERRORS).map((r) => `points[${r.index}]: ${r.errors.join('; ')}`);
     if (rejected.length > MAX_LISTED_ERRORS) lines.push(`… and ${rejected.length - MAX_LISTED_ERRORS} more invalid points`);
     return ['no point in the batch is valid', ...lines];
   }

@@ -70,11 +70,7 @@ function number(field: keyof typeof RANGES, value: unknown, errors: string[], re
     return undefined;
   }
   const r = RANGES[field];
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    value >= r.min &&
-    (r.maxExclusive ? value < r.max : value <= r.max);
+  const ok = typeof value === 'number' && Number.isFinite(value) && value >= r.min && (r.maxExclusive ? value < r.max : value <= r.max);
   if (!ok) {
     const range = r.maxExclusive ? `>= ${r.min} and < ${r.max}` : `between ${r.min} and ${r.max}`;
     errors.push(`${field} must be a number ${range} (${r.unit})`);

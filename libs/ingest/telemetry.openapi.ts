@@ -1,7 +1,9 @@
 import { DRONE_STATUSES } from '../core/index.js';
 
 const num = (minimum: number, maximum: number, description: string, exclusiveMaximum = false) =>
-  exclusiveMaximum ? { type: 'number', minimum, maximum, exclusiveMaximum: true, description } : { type: 'number', minimum, maximum, description };
+  exclusiveMaximum
+    ? { type: 'number', minimum, maximum, exclusiveMaximum: true, description }
+    : { type: 'number', minimum, maximum, description };
 
 /** OpenAPI schema of a telemetry point (the validator in telemetry-point.validator.ts enforces it). */
 export const pointSchema = {
@@ -28,7 +30,16 @@ export const pointSchema = {
     accuracy: num(0, 10000, 'horizontal accuracy, metres'),
     droneId: { type: 'string', description: "must equal the key's drone" },
   },
-  example: { timestamp: '2025-06-01T12:00:00Z', lat: 52.52, lon: 13.405, altitude: 120, speed: 12.5, heading: 90, battery: 76, status: 'airborne' },
+  example: {
+    timestamp: '2025-06-01T12:00:00Z',
+    lat: 52.52,
+    lon: 13.405,
+    altitude: 120,
+    speed: 12.5,
+    heading: 90,
+    battery: 76,
+    status: 'airborne',
+  },
 };
 
 export const telemetryBodySchema = {

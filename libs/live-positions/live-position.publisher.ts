@@ -43,7 +43,10 @@ export class LivePositionPublisher implements OnModuleInit, OnModuleDestroy {
     if (states.length === 0) return [];
     const live: LiveDrone[] = [];
     for (const [tenantId, list] of groupByTenant(states)) {
-      const names = await this.names.get(tenantId, list.map((s) => s.droneId));
+      const names = await this.names.get(
+        tenantId,
+        list.map((s) => s.droneId),
+      );
       // A drone deleted while its points were queued keeps its history but leaves the map.
       for (const s of list) {
         const name = names.get(s.droneId);
@@ -52,7 +55,9 @@ export class LivePositionPublisher implements OnModuleInit, OnModuleDestroy {
     }
     const moved = await this.cache.putDrones(live);
     await Promise.all(
-      [...groupByTenant(moved)].map(([tenantId, drones]) => this.events.publish<DroneStatesChanged>({ type: 'drone.states', tenantId, drones })),
+      [...groupByTenant(moved)].map(([tenantId, drones]) =>
+        this.events.publish<DroneStatesChanged>({ type: 'drone.states', tenantId, drones }),
+      ),
     );
     return moved;
   }

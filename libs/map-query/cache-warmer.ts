@@ -29,7 +29,10 @@ export class CacheWarmer implements OnApplicationBootstrap {
       for (const s of states) byTenant.set(s.tenantId, [...(byTenant.get(s.tenantId) ?? []), s]);
       const live: LiveDrone[] = [];
       for (const [tenantId, list] of byTenant) {
-        const names = await this.identity.droneNames(tenantId, list.map((s) => s.droneId));
+        const names = await this.identity.droneNames(
+          tenantId,
+          list.map((s) => s.droneId),
+        );
         for (const s of list) if (names.has(s.droneId)) live.push({ ...s, name: names.get(s.droneId)! });
       }
       await this.cache.putDrones(live);

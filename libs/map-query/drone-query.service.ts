@@ -27,7 +27,10 @@ export class DroneQueryService {
 
   async list(tenantId: string, limit: number, after?: { createdAt: number; id: string }) {
     const page = await this.identity.listDrones(tenantId, limit, after);
-    const states = await this.states(tenantId, page.items.map((d) => d.id));
+    const states = await this.states(
+      tenantId,
+      page.items.map((d) => d.id),
+    );
     const now = Date.now();
     return { items: page.items.map((d) => toDroneView(d, states.get(d.id) ?? null, now, this.offlineAfterMs)), next: page.next };
   }
@@ -39,7 +42,13 @@ export class DroneQueryService {
   }
 
   /** History stays readable after deletion, so deleted drones of the tenant are found here. */
-  async track(tenantId: string, droneId: string, from: number, to: number, limit: number): Promise<{ droneId: string; points: PointView[] }> {
+  async track(
+    tenantId: string,
+    droneId: string,
+    from: number,
+    to: number,
+    limit: number,
+  ): Promise<{ droneId: string; points: PointView[] }> {
     const drone = await this.identity.findDrone(tenantId, droneId, { includeDeleted: true });
     if (!drone) throw new NotFoundError('drone');
     const points = await this.telemetry.track({ tenantId, droneId, from, to, limit });

@@ -19,7 +19,6 @@ const MAX_OFFLINE_SWEEP_MS = 5_000;
 /** Open streams re-check their user this often, in case a user.invalidated event was lost. */
 const REVALIDATE_MS = 2_500;
 
-
 /**
  * Server-sent events for the map: each state change of a drone of the client's tenant inside
  * its box becomes one `event: drone` with the drone's Feature. Events arrive from processors

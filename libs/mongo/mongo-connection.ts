@@ -1,4 +1,13 @@
-import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Db, type Document, type IndexDescription, type WriteError } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoClient,
+  MongoServerError,
+  type Collection,
+  type Db,
+  type Document,
+  type IndexDescription,
+  type WriteError,
+} from 'mongodb';
 import { AppError, UnavailableError } from '../core/index.js';
 import { consoleStoreLogger, errorFields, type StoreLogger } from '../ops/index.js';
 

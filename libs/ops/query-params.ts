@@ -21,7 +21,9 @@ export function parseTime(name: string, raw: unknown): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const ms = typeof raw === 'string' ? parseIsoWithOffset(raw) : null;
   if (ms === null) {
-    throw new InvalidInputError(`${name} must be an ISO-8601 date-time with an offset (Z or ±hh:mm) that exists in the calendar, e.g. 2025-01-01T12:00:00Z`);
+    throw new InvalidInputError(
+      `${name} must be an ISO-8601 date-time with an offset (Z or ±hh:mm) that exists in the calendar, e.g. 2025-01-01T12:00:00Z`,
+    );
   }
   return ms;
 }

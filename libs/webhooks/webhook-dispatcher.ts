@@ -93,7 +93,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const webhook = await this.repo.findWebhook(d.tenantId, d.webhookId);
     if (!webhook) return this.repo.recordAttempt(d.id, this.outcome(d, null, 'the webhook was deleted', true));
     const secret = this.box.open(webhook.sealedSecret);
-    if (secret === null) return this.repo.recordAttempt(d.id, this.outcome(d, null, 'the secret cannot be read (JWT_SECRET changed); create the webhook again', true));
+    if (secret === null)
+      return this.repo.recordAttempt(
+        d.id,
+        this.outcome(d, null, 'the secret cannot be read (JWT_SECRET changed); create the webhook again', true),
+      );
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'dronetrack-webhooks/1',

@@ -25,14 +25,18 @@ export class WebhooksService {
   async create(tenantId: string, body: unknown): Promise<{ webhook: Webhook; secret: string }> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInputError('request body must be a JSON object');
     const b = body as Record<string, unknown>;
-    const problems = Object.keys(b).filter((k) => !FIELDS.includes(k)).map((k) => `${k} is not a webhook field`);
-    if (typeof b.url !== 'string' || b.url.length === 0 || b.url.length > 2000) problems.push('url is required: an http or https URL of at most 2000 characters');
+    const problems = Object.keys(b)
+      .filter((k) => !FIELDS.includes(k))
+      .map((k) => `${k} is not a webhook field`);
+    if (typeof b.url !== 'string' || b.url.length === 0 || b.url.length > 2000)
+      problems.push('url is required: an http or https URL of at most 2000 characters');
     const events = b.events ?? [...ALERT_EVENTS];
     if (!Array.isArray(events) || events.length === 0 || !events.every((e) => ALERT_EVENTS.includes(e as AlertEvent))) {
       problems.push(`events must be a non-empty array of ${ALERT_EVENTS.map((e) => `"${e}"`).join(', ')}`);
     }
     const description = b.description ?? '';
-    if (typeof description !== 'string' || description.length > 200) problems.push('description must be a string of at most 200 characters');
+    if (typeof description !== 'string' || description.length > 200)
+      problems.push('description must be a string of at most 200 characters');
     if (problems.length > 0) throw new InvalidInputError(problems);
     const urlProblem = await webhookUrlProblem(b.url as string, this.config.webhookAllowPrivateNetworks);
     if (urlProblem) throw new InvalidInputError(urlProblem);

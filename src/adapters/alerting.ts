@@ -40,13 +40,22 @@ export const ALERT_ADAPTER_TOKENS = {
  * embedded store's SQLite database. Offline deadlines live in Redis when REDIS_URL is set, so
  * every processor replica shares them.
  */
-export async function openAlertAdapters(config: AppConfig, logger: StoreLogger, processor: boolean, embedded: SqliteDatabase | null): Promise<AlertAdapters> {
+export async function openAlertAdapters(
+  config: AppConfig,
+  logger: StoreLogger,
+  processor: boolean,
+  embedded: SqliteDatabase | null,
+): Promise<AlertAdapters> {
   const offlineDeadlines = !processor
     ? undefined
     : config.redisUrl
       ? new RedisOfflineDeadlines(config.redisUrl, `${config.redisKeyPrefix}:`)
       : new InProcessOfflineDeadlines();
-  const judgedFixes = !processor ? undefined : config.redisUrl ? new RedisJudgedFixes(config.redisUrl, `${config.redisKeyPrefix}:`) : new InProcessJudgedFixes();
+  const judgedFixes = !processor
+    ? undefined
+    : config.redisUrl
+      ? new RedisJudgedFixes(config.redisUrl, `${config.redisKeyPrefix}:`)
+      : new InProcessJudgedFixes();
   if (embedded) {
     return {
       geofences: new SqliteGeofenceRepository(embedded),

@@ -72,7 +72,8 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       ? null
       : await openEmbeddedStore(join(config.dataDir, 'store'), {
           logger: storeLogger(logger),
-          onLegacyImport: (file, records) => logger.event('info', 'imported a log of the previous embedded store format', { file, records }),
+          onLegacyImport: (file, records) =>
+            logger.event('info', 'imported a log of the previous embedded store format', { file, records }),
         });
     const store = embedded ?? (await connectMongoStore(config.mongoUrl!, { logger: storeLogger(logger) }));
     track(store.identity);
@@ -87,7 +88,11 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
     if (processor || web) adapters.telemetry = store.telemetry;
     // Flights live next to the history: in the embedded database, or on MongoDB.
     if (processor || web) {
-      adapters.flights = track(embedded ? new SqliteFlightRepository(embedded.database) : await MongoFlightRepository.connect(config.mongoUrl!, { logger: storeLogger(logger) }));
+      adapters.flights = track(
+        embedded
+          ? new SqliteFlightRepository(embedded.database)
+          : await MongoFlightRepository.connect(config.mongoUrl!, { logger: storeLogger(logger) }),
+      );
     }
     if (ingest || processor) {
       const queue = (adapters.queue = track(
@@ -112,7 +117,8 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       for (const a of Object.values(alerting)) if (a) track(a);
       Object.assign(adapters, alerting);
     }
-    if (ingest || web) adapters.rateLimiter = track(redis ? new RedisRateLimiter(redis, `${config.redisKeyPrefix}:`) : new MemoryRateLimiter());
+    if (ingest || web)
+      adapters.rateLimiter = track(redis ? new RedisRateLimiter(redis, `${config.redisKeyPrefix}:`) : new MemoryRateLimiter());
     return adapters;
   } catch (err) {
     await Promise.allSettled(opened.map((a) => a.close()));
@@ -123,8 +129,20 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
 /** Closes in dependency order: the queue first (its consumers are already stopped), stores last. */
 export async function closeAdapters(a: Adapters): Promise<void> {
   const steps = [
-    a.heapTrim, a.queue, a.events, a.cache, a.rateLimiter, a.droneLocks, a.judgedFixes, a.offlineDeadlines,
-    a.webhooks, a.alerts, a.geofences, a.flights, a.telemetry, a.identity,
+    a.heapTrim,
+    a.queue,
+    a.events,
+    a.cache,
+    a.rateLimiter,
+    a.droneLocks,
+    a.judgedFixes,
+    a.offlineDeadlines,
+    a.webhooks,
+    a.alerts,
+    a.geofences,
+    a.flights,
+    a.telemetry,
+    a.identity,
   ];
   for (const step of steps) {
     if (!step) continue;

@@ -20,7 +20,11 @@ export function alertOf(tenantId: string, droneId: string, extra: Partial<Alert>
 }
 
 /** The behaviour every AlertRepository must have, the unique open key above all. */
-export function alertStoreContract(name: string, open: () => Promise<AlertRepository>, reopen?: (old: AlertRepository) => Promise<AlertRepository>): void {
+export function alertStoreContract(
+  name: string,
+  open: () => Promise<AlertRepository>,
+  reopen?: (old: AlertRepository) => Promise<AlertRepository>,
+): void {
   describe(`AlertRepository contract: ${name}`, () => {
     let repo: AlertRepository;
     beforeAll(async () => {
@@ -64,7 +68,10 @@ export function alertStoreContract(name: string, open: () => Promise<AlertReposi
       const a = alertOf(t, newId());
       await repo.open(a);
       expect(await repo.acknowledge(t, a.id, 'u1', 5)).toEqual({ alert: { ...a, acknowledgedAt: 5, acknowledgedBy: 'u1' }, changed: true });
-      expect(await repo.acknowledge(t, a.id, 'u2', 6)).toEqual({ alert: { ...a, acknowledgedAt: 5, acknowledgedBy: 'u1' }, changed: false });
+      expect(await repo.acknowledge(t, a.id, 'u2', 6)).toEqual({
+        alert: { ...a, acknowledgedAt: 5, acknowledgedBy: 'u1' },
+        changed: false,
+      });
     });
 
     it('lists newest openedAt first with filters and pages', async () => {

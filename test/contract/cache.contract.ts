@@ -4,7 +4,20 @@ import type { LiveDrone, LiveMapCache } from '../../libs/cache/index.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function liveDrone(tenantId: string, droneId: string, lon: number, lat: number, ts = 1_700_000_000_000, name = 'drone'): LiveDrone {
-  return { tenantId, droneId, ts, lon, lat, altitude: 120.5, speed: null, heading: 90, battery: 55, status: 'airborne', lastSeenAt: ts + 40, name };
+  return {
+    tenantId,
+    droneId,
+    ts,
+    lon,
+    lat,
+    altitude: 120.5,
+    speed: null,
+    heading: 90,
+    battery: 55,
+    status: 'airborne',
+    lastSeenAt: ts + 40,
+    name,
+  };
 }
 
 const ids = (drones: LiveDrone[]) => drones.map((d) => d.droneId).sort();
@@ -60,11 +73,10 @@ export function liveMapCacheContract(make: () => LiveMapCache | Promise<LiveMapC
 
     it('returns the drones whose state moved forward: new or strictly newer, not older or equal', async () => {
       const [a, b] = [newId(), newId()];
-      expect(ids(await cache.putDrones([liveDrone(tenant, a, 1, 1, 2000), liveDrone(tenant, b, 2, 2, 2000)])).sort()).toEqual([a, b].sort());
-      const moved = await cache.putDrones([
-        liveDrone(tenant, a, 1, 1, 3000),
-        liveDrone(tenant, b, 2, 2, 1000),
-      ]);
+      expect(ids(await cache.putDrones([liveDrone(tenant, a, 1, 1, 2000), liveDrone(tenant, b, 2, 2, 2000)])).sort()).toEqual(
+        [a, b].sort(),
+      );
+      const moved = await cache.putDrones([liveDrone(tenant, a, 1, 1, 3000), liveDrone(tenant, b, 2, 2, 1000)]);
       expect(moved).toEqual([expect.objectContaining({ droneId: a, ts: 3000 })]);
       expect(await cache.putDrones([liveDrone(tenant, a, 1, 1, 3000, 'renamed')])).toEqual([]);
       expect(await cache.putDrones([])).toEqual([]);
@@ -72,7 +84,12 @@ export function liveMapCacheContract(make: () => LiveMapCache | Promise<LiveMapC
 
     it('within one batch the newest state wins whatever the order', async () => {
       const [x, y] = [newId(), newId()];
-      await cache.putDrones([liveDrone(tenant, x, 1, 1, 5000), liveDrone(tenant, x, 2, 2, 4000), liveDrone(tenant, y, 3, 3, 4000), liveDrone(tenant, y, 4, 4, 5000)]);
+      await cache.putDrones([
+        liveDrone(tenant, x, 1, 1, 5000),
+        liveDrone(tenant, x, 2, 2, 4000),
+        liveDrone(tenant, y, 3, 3, 4000),
+        liveDrone(tenant, y, 4, 4, 5000),
+      ]);
       const got = await cache.getDrones(tenant, [x, y]);
       expect(got.map((d) => d?.lon)).toEqual([1, 4]);
     });
@@ -105,7 +122,12 @@ export function liveMapCacheContract(make: () => LiveMapCache | Promise<LiveMapC
       await cache.putDrones([mine, ...theirs]);
       expect(ids((await cache.search(tenant, WORLD, 100)).drones)).toEqual([mine.droneId]);
       expect(ids((await cache.search(tenant, { minLon: 6, minLat: 6, maxLon: 8, maxLat: 90 }, 100)).drones)).toEqual([mine.droneId]);
-      expect(await cache.getDrones(tenant, theirs.map((d) => d.droneId))).toEqual([null, null, null]);
+      expect(
+        await cache.getDrones(
+          tenant,
+          theirs.map((d) => d.droneId),
+        ),
+      ).toEqual([null, null, null]);
       expect(await cache.getDrones(other, [mine.droneId])).toEqual([null]);
       expect(ids((await cache.search(other, WORLD, 100)).drones)).toEqual(ids(theirs));
       expect((await cache.search(newId(), WORLD, 100)).drones).toEqual([]);
@@ -118,13 +140,28 @@ export function liveMapCacheContract(make: () => LiveMapCache | Promise<LiveMapC
     it('includes drones exactly on the edges and corners, excludes those just outside', async () => {
       const eps = 1e-7;
       const inside = [
-        [10, 41], [12, 41], [11, 40], [11, 42], // edges
-        [10, 40], [12, 42], [10, 42], [12, 40], // corners
+        [10, 41],
+        [12, 41],
+        [11, 40],
+        [11, 42], // edges
+        [10, 40],
+        [12, 42],
+        [10, 42],
+        [12, 40], // corners
         [11, 41],
       ];
       const outside = [
-        [10 - eps, 41], [12 + eps, 41], [11, 40 - eps], [11, 42 + eps],
-        [10 - eps, 40 - eps], [12 + eps, 42 + eps], [9, 41], [13, 41], [11, 39], [11, 43], [-11, -41],
+        [10 - eps, 41],
+        [12 + eps, 41],
+        [11, 40 - eps],
+        [11, 42 + eps],
+        [10 - eps, 40 - eps],
+        [12 + eps, 42 + eps],
+        [9, 41],
+        [13, 41],
+        [11, 39],
+        [11, 43],
+        [-11, -41],
       ];
       const inIds = inside.map(() => newId());
       await cache.putDrones([
@@ -141,7 +178,11 @@ export function liveMapCacheContract(make: () => LiveMapCache | Promise<LiveMapC
     it('a zero-size box finds the drone exactly at that point', async () => {
       const id = newId();
       await cache.putDrones([liveDrone(tenant, id, 3.123456789, -33.987654321), liveDrone(tenant, newId(), 3.1234568, -33.987654321)]);
-      const got = await cache.search(tenant, { minLon: 3.123456789, minLat: -33.987654321, maxLon: 3.123456789, maxLat: -33.987654321 }, 10);
+      const got = await cache.search(
+        tenant,
+        { minLon: 3.123456789, minLat: -33.987654321, maxLon: 3.123456789, maxLat: -33.987654321 },
+        10,
+      );
       expect(ids(got.drones)).toEqual([id]);
     });
 
@@ -182,7 +223,18 @@ export function liveMapCacheContract(make: () => LiveMapCache | Promise<LiveMapC
     });
 
     it('the whole-world box finds every drone, poles and antimeridian included', async () => {
-      const spots = [[0, 0], [180, 0], [-180, 0], [179.9999999, 85.05112878], [-45, -85.06], [0, 90], [120, -90], [180, 90], [-180, -90], [33, 60]];
+      const spots = [
+        [0, 0],
+        [180, 0],
+        [-180, 0],
+        [179.9999999, 85.05112878],
+        [-45, -85.06],
+        [0, 90],
+        [120, -90],
+        [180, 90],
+        [-180, -90],
+        [33, 60],
+      ];
       const all = spots.map(([lon, lat]) => liveDrone(tenant, newId(), lon, lat));
       await cache.putDrones(all);
       expect(await cache.search(tenant, WORLD, 100)).toEqual({ drones: expect.any(Array), truncated: false });

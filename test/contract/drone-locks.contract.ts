@@ -26,7 +26,12 @@ export function droneLocksContract(name: string, open: () => { a: DroneLocks; b:
         running.delete(id);
         runs.set(id, (runs.get(id) ?? 0) + 1);
       };
-      await Promise.all([a.forEach(drones, task), b.forEach(drones, task), a.forEach(drones.slice(0, 4), task), b.forEach(drones.slice(2), task)]);
+      await Promise.all([
+        a.forEach(drones, task),
+        b.forEach(drones, task),
+        a.forEach(drones.slice(0, 4), task),
+        b.forEach(drones.slice(2), task),
+      ]);
       expect(overlaps).toEqual([]);
       for (const [i, id] of drones.entries()) expect([id, runs.get(id)]).toEqual([id, 2 + (i < 4 ? 1 : 0) + (i >= 2 ? 1 : 0)]);
     });

@@ -91,7 +91,12 @@ describe('EmbeddedTelemetryQueue log', () => {
     // The handler finished but the store has not synced: the job is still held, and no ack is logged.
     expect(await first.depth()).toBe(1);
     // What a power loss now would leave: the job line and no ack, so the job runs again.
-    expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => Object.keys(JSON.parse(l)))).toEqual([['id', 'job']]);
+    expect(
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => Object.keys(JSON.parse(l))),
+    ).toEqual([['id', 'job']]);
     release();
     await waitFor(async () => (await first.depth()) === 0, 5_000, 'ack after the barrier');
     await first.close();

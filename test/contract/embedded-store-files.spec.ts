@@ -1,4 +1,15 @@
-import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId, UnavailableError } from '../../libs/core/index.js';
@@ -126,6 +137,8 @@ describe('an unusable DATA_DIR', () => {
   it('refuses a directory it cannot write, naming the path', async () => {
     const dir = freshDir();
     mkdirSync(join(dir, 'dronetrack.db')); // a directory where the database file should be
-    await expect(openEmbeddedStore(dir)).rejects.toThrow(new RegExp(`embedded store ${dir}/dronetrack\\.db: cannot open the database file`));
+    await expect(openEmbeddedStore(dir)).rejects.toThrow(
+      new RegExp(`embedded store ${dir}/dronetrack\\.db: cannot open the database file`),
+    );
   });
 });

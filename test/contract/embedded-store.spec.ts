@@ -42,7 +42,9 @@ describe('embedded store on SQLite', () => {
     expect(store.database.isOpen).toBe(false);
     await expect(store.identity.ping()).rejects.toBeInstanceOf(UnavailableError);
     await expect(store.telemetry.insertHistory([pointOf(newId(), newId(), 1)])).rejects.toBeInstanceOf(UnavailableError);
-    await expect(store.telemetry.track({ tenantId: newId(), droneId: newId(), from: 0, to: 1, limit: 1 })).rejects.toBeInstanceOf(UnavailableError);
+    await expect(store.telemetry.track({ tenantId: newId(), droneId: newId(), from: 0, to: 1, limit: 1 })).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
   });
 
   it('deletes retention in chunks and counts every row', async () => {
@@ -85,16 +87,26 @@ describe('embedded store on SQLite', () => {
   it('lets another module add its tables with versioned migrations, applied once', async () => {
     const dir = freshDir();
     let store = await openEmbeddedStore(dir);
-    const v1 = { version: 1, description: 'widgets', up: (db: EmbeddedStore['database']['connection']) => db.exec('CREATE TABLE widgets (id TEXT PRIMARY KEY)') };
+    const v1 = {
+      version: 1,
+      description: 'widgets',
+      up: (db: EmbeddedStore['database']['connection']) => db.exec('CREATE TABLE widgets (id TEXT PRIMARY KEY)'),
+    };
     store.database.migrate('widgets', [v1]);
     store.database.connection.prepare("INSERT INTO widgets VALUES ('w1')").run();
     await closeAll(store);
 
     store = await openEmbeddedStore(dir);
-    const v2 = { version: 2, description: 'widget names', up: (db: EmbeddedStore['database']['connection']) => db.exec("ALTER TABLE widgets ADD COLUMN name TEXT NOT NULL DEFAULT ''") };
+    const v2 = {
+      version: 2,
+      description: 'widget names',
+      up: (db: EmbeddedStore['database']['connection']) => db.exec("ALTER TABLE widgets ADD COLUMN name TEXT NOT NULL DEFAULT ''"),
+    };
     store.database.migrate('widgets', [v1, v2]);
     expect(store.database.connection.prepare('SELECT id, name FROM widgets').all()).toEqual([{ id: 'w1', name: '' }]);
-    const ledger = store.database.connection.prepare("SELECT module, version FROM schema_migrations WHERE module IN ('widgets', 'identity') ORDER BY module, version").all();
+    const ledger = store.database.connection
+      .prepare("SELECT module, version FROM schema_migrations WHERE module IN ('widgets', 'identity') ORDER BY module, version")
+      .all();
     expect(ledger).toEqual([
       { module: 'identity', version: 1 },
       { module: 'identity', version: 2 },
@@ -102,7 +114,9 @@ describe('embedded store on SQLite', () => {
       { module: 'widgets', version: 2 },
     ]);
     // An older build refuses a database migrated by a newer one, naming the file.
-    expect(() => store.database.migrate('widgets', [v1])).toThrow(/dronetrack\.db: migrating widgets: .*schema version 2, newer than this build knows \(1\)/);
+    expect(() => store.database.migrate('widgets', [v1])).toThrow(
+      /dronetrack\.db: migrating widgets: .*schema version 2, newer than this build knows \(1\)/,
+    );
     await closeAll(store);
   });
 

@@ -3,7 +3,13 @@ import type { FlightRecord, FlightRepository } from '../../libs/flights/index.js
 
 const BASE = 1_700_000_000_000;
 
-export function flightOf(tenantId: string, droneId: string, startTs: number, endTs: number, extra: Partial<FlightRecord> = {}): FlightRecord {
+export function flightOf(
+  tenantId: string,
+  droneId: string,
+  startTs: number,
+  endTs: number,
+  extra: Partial<FlightRecord> = {},
+): FlightRecord {
   return {
     id: newId(),
     tenantId,
@@ -81,7 +87,11 @@ export function flightStoreContract(name: string, open: () => Promise<FlightRepo
     it("finds a drone's flights overlapping a window, ascending, edges included", async () => {
       const t = newId();
       const d = newId();
-      const flights = [flightOf(t, d, BASE + 20_000, BASE + 30_000), flightOf(t, d, BASE, BASE + 10_000), flightOf(t, d, BASE + 40_000, BASE + 50_000)];
+      const flights = [
+        flightOf(t, d, BASE + 20_000, BASE + 30_000),
+        flightOf(t, d, BASE, BASE + 10_000),
+        flightOf(t, d, BASE + 40_000, BASE + 50_000),
+      ];
       await repo.apply({ upsert: [...flights, flightOf(t, newId(), BASE, BASE + 50_000)], remove: [] });
       const ids = async (from: number, to: number) => (await repo.overlapping(d, from, to)).map((f) => f.startTs - BASE);
       expect(await ids(BASE - 1, BASE + 60_000)).toEqual([0, 20_000, 40_000]);
@@ -95,7 +105,8 @@ export function flightStoreContract(name: string, open: () => Promise<FlightRepo
       const t = newId();
       const [d1, d2] = [newId(), newId()];
       const flights: FlightRecord[] = [];
-      for (let i = 0; i < 9; i++) flights.push(flightOf(t, i % 2 ? d1 : d2, BASE + Math.floor(i / 3) * 100_000, BASE + Math.floor(i / 3) * 100_000 + 50_000));
+      for (let i = 0; i < 9; i++)
+        flights.push(flightOf(t, i % 2 ? d1 : d2, BASE + Math.floor(i / 3) * 100_000, BASE + Math.floor(i / 3) * 100_000 + 50_000));
       await repo.apply({ upsert: [...flights, flightOf(newId(), d1, BASE, BASE + 1)], remove: [] });
       const expected = [...flights].sort((a, b) => b.startTs - a.startTs || (a.id < b.id ? 1 : -1)).map((f) => f.id);
       for (const limit of [1, 2, 4, 20]) {

@@ -21,7 +21,11 @@ export function geofenceOf(tenantId: string, extra: Partial<Geofence> = {}): Geo
 }
 
 /** The behaviour every GeofenceRepository must have; `reopen` (optional) is a process restart on the same data. */
-export function geofenceStoreContract(name: string, open: () => Promise<GeofenceRepository>, reopen?: (old: GeofenceRepository) => Promise<GeofenceRepository>): void {
+export function geofenceStoreContract(
+  name: string,
+  open: () => Promise<GeofenceRepository>,
+  reopen?: (old: GeofenceRepository) => Promise<GeofenceRepository>,
+): void {
   describe(`GeofenceRepository contract: ${name}`, () => {
     let repo: GeofenceRepository;
     beforeAll(async () => {

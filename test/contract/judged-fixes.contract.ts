@@ -28,7 +28,9 @@ export function judgedFixesContract(name: string, open: () => Promise<JudgedFixe
     it('lets exactly one of racing callers take a fix', async () => {
       const t = newId();
       const d = newId();
-      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).advance([{ tenantId: t, droneId: d, ts: 500, lon: 0, lat: 0 }])));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).advance([{ tenantId: t, droneId: d, ts: 500, lon: 0, lat: 0 }])),
+      );
       expect(results.flat().filter((r) => r !== 'stale')).toEqual([null]);
     });
   });

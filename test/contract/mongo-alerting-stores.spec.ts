@@ -27,11 +27,25 @@ describeEachMongoServer('alerting stores on MongoDB', (server) => {
     await client.close();
   });
 
-  const restart = <T extends { close(): Promise<void>; init(): Promise<void> }>(make: (h: Awaited<ReturnType<typeof connectMongo>>) => T) => async (old: { close(): Promise<void> }) => {
-    await old.close();
-    return opened(make);
-  };
-  geofenceStoreContract('mongo', () => opened((h) => new MongoGeofenceRepository(h)), restart((h) => new MongoGeofenceRepository(h)));
-  alertStoreContract('mongo', () => opened((h) => new MongoAlertRepository(h)), restart((h) => new MongoAlertRepository(h)));
-  webhookStoreContract('mongo', () => opened((h) => new MongoWebhookRepository(h)), restart((h) => new MongoWebhookRepository(h)));
+  const restart =
+    <T extends { close(): Promise<void>; init(): Promise<void> }>(make: (h: Awaited<ReturnType<typeof connectMongo>>) => T) =>
+    async (old: { close(): Promise<void> }) => {
+      await old.close();
+      return opened(make);
+    };
+  geofenceStoreContract(
+    'mongo',
+    () => opened((h) => new MongoGeofenceRepository(h)),
+    restart((h) => new MongoGeofenceRepository(h)),
+  );
+  alertStoreContract(
+    'mongo',
+    () => opened((h) => new MongoAlertRepository(h)),
+    restart((h) => new MongoAlertRepository(h)),
+  );
+  webhookStoreContract(
+    'mongo',
+    () => opened((h) => new MongoWebhookRepository(h)),
+    restart((h) => new MongoWebhookRepository(h)),
+  );
 });

@@ -46,9 +46,7 @@ describeEachMongoServer('Mongo store', (server) => {
       for (let round = 0; round < 3; round++) {
         const base = 1_000 + round * 100;
         const stamps = Array.from({ length: 40 }, (_, i) => base + ((i * 7) % 40));
-        await Promise.all(
-          stamps.map((ts, i) => (i % 2 ? a : b).telemetry.applyStates(drones.map((d) => stateOf(t, d, ts)))),
-        );
+        await Promise.all(stamps.map((ts, i) => (i % 2 ? a : b).telemetry.applyStates(drones.map((d) => stateOf(t, d, ts)))));
         const states = await a.telemetry.getStates(t, drones);
         for (const d of drones) expect(states.get(d)?.ts).toBe(base + 39);
       }
@@ -83,7 +81,9 @@ describeEachMongoServer('Mongo store', (server) => {
   it('reports an unreachable server as UnavailableError without driver details', async () => {
     const before = logged.length;
     const port = await freePort();
-    const err = await connectMongoStore(`mongodb://127.0.0.1:${port}/x`, { logger, serverSelectionTimeoutMS: 200 }).catch((e: unknown) => e);
+    const err = await connectMongoStore(`mongodb://127.0.0.1:${port}/x`, { logger, serverSelectionTimeoutMS: 200 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(UnavailableError);
     expect((err as Error).message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|Mongo/i);
     expect(logged.length).toBeGreaterThan(before);

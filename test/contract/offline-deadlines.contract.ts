@@ -20,7 +20,10 @@ export function offlineDeadlinesContract(name: string, open: () => Promise<Offli
     it('hands a due deadline to exactly one claimer; a later deadline replaces an earlier one, never the reverse', async () => {
       const d1 = newId();
       const d2 = newId();
-      await a.schedule([{ tenantId: t, droneId: d1, dueAt: 1000 }, { tenantId: t, droneId: d2, dueAt: 5000 }]);
+      await a.schedule([
+        { tenantId: t, droneId: d1, dueAt: 1000 },
+        { tenantId: t, droneId: d2, dueAt: 5000 },
+      ]);
       await b.schedule([{ tenantId: t, droneId: d1, dueAt: 500 }]);
       const claims = await Promise.all([a.claimDue(2000, 60_000, 100), b.claimDue(2000, 60_000, 100), a.claimDue(2000, 60_000, 100)]);
       const got = claims.flatMap((c) => mine(c, [d1, d2]));

@@ -62,7 +62,16 @@ export function queueContract(name: string, options: QueueContractOptions): void
       const q = await open();
       const full: TelemetryJob = {
         points: [
-          point(1, { altitude: 120.5, heightAgl: 30, speed: 12.25, verticalSpeed: -0.5, heading: 359, battery: 87, accuracy: 1.5, status: 'emergency' }),
+          point(1, {
+            altitude: 120.5,
+            heightAgl: 30,
+            speed: 12.25,
+            verticalSpeed: -0.5,
+            heading: 359,
+            battery: 87,
+            accuracy: 1.5,
+            status: 'emergency',
+          }),
           point(2),
         ],
       };

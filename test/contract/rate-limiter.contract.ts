@@ -70,7 +70,12 @@ export function rateLimiterContract(make: () => RateLimiterUnderTest | Promise<R
     const b = bucket();
     const results = await Promise.all(Array.from({ length: 50 }, () => limiter.hit(b, 20, 60)));
     expect(results.filter((r) => r.allowed)).toHaveLength(20);
-    expect(results.map((r) => r.remaining).sort((x, y) => x - y).slice(30)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(
+      results
+        .map((r) => r.remaining)
+        .sort((x, y) => x - y)
+        .slice(30),
+    ).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
   it('shares counts between instances over the same store', async () => {

@@ -34,7 +34,9 @@ describeWith(testRedisUrl)('RedisLiveMapCache', () => {
       const prefix = `${uniqueName('cache')}:`;
       const cache = new RedisLiveMapCache(redis, prefix);
       const [t1, t2] = [newId(), newId()];
-      const batch = Array.from({ length: 2400 }, (_, i) => liveDrone(i % 3 ? t1 : t2, newId(), (i % 100) * 0.01, Math.floor(i / 100) * 0.01));
+      const batch = Array.from({ length: 2400 }, (_, i) =>
+        liveDrone(i % 3 ? t1 : t2, newId(), (i % 100) * 0.01, Math.floor(i / 100) * 0.01),
+      );
       await cache.putDrones(batch);
       const inT1 = batch.filter((d) => d.tenantId === t1).length;
       const found = await cache.search(t1, { minLon: 0, minLat: 0, maxLon: 1, maxLat: 1 }, 5000);
@@ -56,7 +58,9 @@ describeWith(testRedisUrl)('RedisLiveMapCache', () => {
   });
 
   it('fails with a 503-style error when Redis is unreachable', async () => {
-    const cache = new RedisLiveMapCache(new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null }));
+    const cache = new RedisLiveMapCache(
+      new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null }),
+    );
     await expect(cache.ping()).rejects.toMatchObject({ status: 503 });
     await expect(cache.search(newId(), WORLD, 10)).rejects.toMatchObject({ status: 503 });
   });

@@ -30,7 +30,9 @@ describeWith(testRedisUrl)('RedisRateLimiter', () => {
   });
 
   it('fails with a 503-style error when Redis is unreachable', async () => {
-    const limiter = new RedisRateLimiter(new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null }));
+    const limiter = new RedisRateLimiter(
+      new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null }),
+    );
     await expect(limiter.hit('x', 1, 1)).rejects.toMatchObject({ status: 503 });
   });
 });

@@ -34,8 +34,14 @@ webhookStoreContract('embedded SQLite', w.open, w.reopen);
 
 it('shares the embedded store database: every module migrates its own tables', async () => {
   const store = await openEmbeddedStore(join(root, 'shared'));
-  const repos = [new SqliteGeofenceRepository(store.database), new SqliteAlertRepository(store.database), new SqliteWebhookRepository(store.database)];
-  const modules = store.database.connection.prepare('SELECT DISTINCT module FROM schema_migrations ORDER BY module').all() as { module: string }[];
+  const repos = [
+    new SqliteGeofenceRepository(store.database),
+    new SqliteAlertRepository(store.database),
+    new SqliteWebhookRepository(store.database),
+  ];
+  const modules = store.database.connection.prepare('SELECT DISTINCT module FROM schema_migrations ORDER BY module').all() as {
+    module: string;
+  }[];
   expect(modules.map((m) => m.module)).toEqual(expect.arrayContaining(['alerts', 'geofences', 'identity', 'webhooks']));
   for (const r of repos) await r.close();
   await store.identity.close();

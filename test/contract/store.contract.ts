@@ -22,15 +22,48 @@ export function userOf(tenantId: string, email: string): User {
 }
 
 export function droneOf(tenantId: string, extra: Partial<Drone> = {}): Drone {
-  return { id: newId(), tenantId, name: `drone-${extra.id ?? 'x'}`, serialNumber: 'SN-1', model: null, createdAt: BASE, deletedAt: null, ...extra };
+  return {
+    id: newId(),
+    tenantId,
+    name: `drone-${extra.id ?? 'x'}`,
+    serialNumber: 'SN-1',
+    model: null,
+    createdAt: BASE,
+    deletedAt: null,
+    ...extra,
+  };
 }
 
 export function pointOf(tenantId: string, droneId: string, ts: number, extra: Partial<TelemetryPoint> = {}): TelemetryPoint {
-  return { tenantId, droneId, ts, lat: 47 + (ts % 1000) / 1e4, lon: 8.5, altitude: 120, battery: 80, status: 'airborne', receivedAt: ts + 50, ...extra };
+  return {
+    tenantId,
+    droneId,
+    ts,
+    lat: 47 + (ts % 1000) / 1e4,
+    lon: 8.5,
+    altitude: 120,
+    battery: 80,
+    status: 'airborne',
+    receivedAt: ts + 50,
+    ...extra,
+  };
 }
 
 export function stateOf(tenantId: string, droneId: string, ts: number, extra: Partial<DroneState> = {}): DroneState {
-  return { tenantId, droneId, ts, lat: 47, lon: 8.5, altitude: null, speed: 12, heading: null, battery: 55, status: 'airborne', lastSeenAt: ts + 50, ...extra };
+  return {
+    tenantId,
+    droneId,
+    ts,
+    lat: 47,
+    lon: 8.5,
+    altitude: null,
+    speed: 12,
+    heading: null,
+    battery: 55,
+    status: 'airborne',
+    lastSeenAt: ts + 50,
+    ...extra,
+  };
 }
 
 const digest = () => `digest-${newId()}`;
@@ -117,7 +150,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await identity.findDrone(a, newId())).toBeNull();
       });
 
-      it('pages live drones in (createdAt, id) order, complete across ties, and only the tenant\'s', async () => {
+      it("pages live drones in (createdAt, id) order, complete across ties, and only the tenant's", async () => {
         const a = newId();
         const b = newId();
         const created = [5, 5, 5, 7, 7, 9, 9, 9, 9].map((s) => droneOf(a, { createdAt: BASE + s * 1000 }));
@@ -244,7 +277,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         const d = newId();
         const first = pointOf(t, d, BASE + 1, { lat: 1 });
         const created = await telemetry.insertHistory([first, pointOf(t, d, BASE + 2), pointOf(t, d, BASE + 1, { lat: 2 })]);
-        expect(created.map((p) => [p.ts, p.lat]).sort()).toEqual([[BASE + 1, 1], [BASE + 2, pointOf(t, d, BASE + 2).lat]]);
+        expect(created.map((p) => [p.ts, p.lat]).sort()).toEqual([
+          [BASE + 1, 1],
+          [BASE + 2, pointOf(t, d, BASE + 2).lat],
+        ]);
         const second = await telemetry.insertHistory([pointOf(t, d, BASE + 2), pointOf(t, d, BASE + 3), pointOf(t, d, BASE + 1)]);
         expect(second).toEqual([pointOf(t, d, BASE + 3)]);
         expect(await telemetry.insertHistory([pointOf(t, d, BASE + 3)])).toHaveLength(0);
@@ -307,9 +343,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         const known = newId();
         await telemetry.applyStates([stateOf(t, known, BASE)]);
         const stamps = shuffle(Array.from({ length: 30 }, (_, i) => BASE + 1 + i));
-        const results = await Promise.all(
-          stamps.map((ts) => telemetry.applyStates([stateOf(t, fresh, ts), stateOf(t, known, ts)])),
-        );
+        const results = await Promise.all(stamps.map((ts) => telemetry.applyStates([stateOf(t, fresh, ts), stateOf(t, known, ts)])));
         const newest = BASE + 30;
         const states = await telemetry.getStates(t, [fresh, known]);
         expect(states.get(fresh)?.ts).toBe(newest);

@@ -2,7 +2,16 @@ import { newId } from '../../libs/core/index.js';
 import type { Delivery, Webhook, WebhookRepository } from '../../libs/webhooks/index.js';
 
 export function webhookOf(tenantId: string, extra: Partial<Webhook> = {}): Webhook {
-  return { id: newId(), tenantId, url: 'https://example.com/hook', events: ['alert.opened'], description: '', createdAt: 1_700_000_000_000, sealedSecret: 'v1.x.y.z', ...extra };
+  return {
+    id: newId(),
+    tenantId,
+    url: 'https://example.com/hook',
+    events: ['alert.opened'],
+    description: '',
+    createdAt: 1_700_000_000_000,
+    sealedSecret: 'v1.x.y.z',
+    ...extra,
+  };
 }
 
 export function deliveryOf(w: Webhook, extra: Partial<Delivery> = {}): Delivery {
@@ -27,7 +36,11 @@ export function deliveryOf(w: Webhook, extra: Partial<Delivery> = {}): Delivery 
 }
 
 /** The behaviour every WebhookRepository must have: tenancy, due deliveries, exclusive claims, the log. */
-export function webhookStoreContract(name: string, open: () => Promise<WebhookRepository>, reopen?: (old: WebhookRepository) => Promise<WebhookRepository>): void {
+export function webhookStoreContract(
+  name: string,
+  open: () => Promise<WebhookRepository>,
+  reopen?: (old: WebhookRepository) => Promise<WebhookRepository>,
+): void {
   describe(`WebhookRepository contract: ${name}`, () => {
     let repo: WebhookRepository;
     beforeAll(async () => {
@@ -63,7 +76,14 @@ export function webhookStoreContract(name: string, open: () => Promise<WebhookRe
       expect(await repo.claimDelivery(due.id, now + 1, now + 30_000)).toBe(false);
       // A lease that ran out (its holder died) makes the delivery due again.
       expect((await repo.dueDeliveries(now + 30_001, 1000)).some((d) => d.id === due.id)).toBe(true);
-      await repo.recordAttempt(due.id, { status: 'delivered', attempts: 1, lastStatusCode: 200, lastError: null, lastAttemptAt: now, nextAttemptAt: null });
+      await repo.recordAttempt(due.id, {
+        status: 'delivered',
+        attempts: 1,
+        lastStatusCode: 200,
+        lastError: null,
+        lastAttemptAt: now,
+        nextAttemptAt: null,
+      });
       expect((await repo.dueDeliveries(now + 60_000, 1000)).some((d) => d.id === due.id)).toBe(false);
       const log = await repo.listDeliveries(w.tenantId, w.id, 10);
       expect(log.find((d) => d.id === due.id)).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200, leaseUntil: 0 });

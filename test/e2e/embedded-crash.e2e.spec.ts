@@ -19,7 +19,14 @@ afterAll(async () => {
 });
 
 async function start(dataDir: string): Promise<AppProcess> {
-  const env = { ADMIN_TOKEN: ADMIN, JWT_SECRET: 'crash-jwt-secret-0123456789-0123456789', DATA_DIR: dataDir, LOG_LEVEL: 'warn', HOST: '127.0.0.1', RATE_LIMIT_DEVICE_MAX: '0' };
+  const env = {
+    ADMIN_TOKEN: ADMIN,
+    JWT_SECRET: 'crash-jwt-secret-0123456789-0123456789',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    RATE_LIMIT_DEVICE_MAX: '0',
+  };
   return spawnApp({ name: 'embedded', env: { ...env, PORT: String(await freePort()) } }).ready(60_000);
 }
 
@@ -38,7 +45,11 @@ describe('embedded default, as a process', () => {
     const dataDir = join(root, 'kill');
     let app = await start(dataDir);
     const tenant = (await call(app.url, 'POST', '/api/v1/tenants', ADMIN, { name: 'crash' })).body;
-    await call(app.url, 'POST', `/api/v1/tenants/${tenant.id}/users`, ADMIN, { email: 'crash@example.com', password: 'crash-password', role: 'admin' });
+    await call(app.url, 'POST', `/api/v1/tenants/${tenant.id}/users`, ADMIN, {
+      email: 'crash@example.com',
+      password: 'crash-password',
+      role: 'admin',
+    });
     const login = await fetch(`${app.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -101,8 +112,13 @@ describe('embedded default, as a process', () => {
     mkdirSync(join(dataDir, 'store'), { recursive: true });
     const file = join(dataDir, 'store', 'dronetrack.db');
     writeFileSync(file, Buffer.alloc(8192, 0x42));
-    const exit = await runToExit({ name: 'damaged', env: { DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1', ADMIN_TOKEN: ADMIN } }, 60_000);
+    const exit = await runToExit(
+      { name: 'damaged', env: { DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1', ADMIN_TOKEN: ADMIN } },
+      60_000,
+    );
     expect(exit.code).toBe(1);
-    expect(exit.stderr).toContain(`dronetrack failed to start: embedded store ${file}: the file is not a valid dronetrack database or is damaged`);
+    expect(exit.stderr).toContain(
+      `dronetrack failed to start: embedded store ${file}: the file is not a valid dronetrack database or is damaged`,
+    );
   }, 90_000);
 });

@@ -27,10 +27,14 @@ async function wholeFlow(env: Record<string, string>): Promise<void> {
   }
   await api.post('/api/v1/telemetry', point({ lat: 48.85, lon: 2.35 }), other.drones[0].deviceKey);
 
-  const map = await waitFor(async () => {
-    const r = await api.get('/api/v1/map/drones?bbox=2,48,3,49', t.viewerToken);
-    return r.body.features?.length === 3 && r.body.features.every((f: any) => f.properties.battery === 90 - 49 * 0.2) ? r.body : null;
-  }, 15_000, 'all drones on the map at their last point');
+  const map = await waitFor(
+    async () => {
+      const r = await api.get('/api/v1/map/drones?bbox=2,48,3,49', t.viewerToken);
+      return r.body.features?.length === 3 && r.body.features.every((f: any) => f.properties.battery === 90 - 49 * 0.2) ? r.body : null;
+    },
+    15_000,
+    'all drones on the map at their last point',
+  );
   expect(map.features.map((f: { id: string }) => f.id).sort()).toEqual(t.drones.map((d) => d.id).sort());
 
   const track = await api.get(`/api/v1/drones/${t.drones[0].id}/track?from=${new Date(start - 1).toISOString()}`, t.viewerToken);
@@ -73,13 +77,17 @@ describe('end to end on the embedded defaults (no Redis, no MongoDB)', () => {
   it('runs the whole flow and survives a restart', () => wholeFlow({}), 60_000);
 });
 
-describeEachMongoServer('end to end on Redis (Bull, cache, events) + MongoDB', (server) => {
-  it('runs the whole flow and survives a restart', async () => {
-    const prefix = uniqueName('e2e');
-    await wholeFlow({
-      REDIS_URL: testRedisUrl!,
-      REDIS_KEY_PREFIX: prefix,
-      MONGO_URL: mongoDatabaseUrl(server.url, prefix),
-    });
-  }, 90_000);
-}, { requires: [testRedisUrl] });
+describeEachMongoServer(
+  'end to end on Redis (Bull, cache, events) + MongoDB',
+  (server) => {
+    it('runs the whole flow and survives a restart', async () => {
+      const prefix = uniqueName('e2e');
+      await wholeFlow({
+        REDIS_URL: testRedisUrl!,
+        REDIS_KEY_PREFIX: prefix,
+        MONGO_URL: mongoDatabaseUrl(server.url, prefix),
+      });
+    }, 90_000);
+  },
+  { requires: [testRedisUrl] },
+);

@@ -52,14 +52,20 @@ describe('flight detection', () => {
     const send = async (...points: TelemetryPoint[]) => {
       const fresh = await telemetry.insertHistory(points);
       const freshKeys = new Set(fresh.map((p) => p.ts));
-      await detector.onPoints(fresh, points.filter((p) => !freshKeys.has(p.ts)));
+      await detector.onPoints(
+        fresh,
+        points.filter((p) => !freshKeys.has(p.ts)),
+      );
     };
     const stored = async () => flights.overlapping(droneId, 0, Number.MAX_SAFE_INTEGER);
     const spans = async () => (await stored()).map((f) => [(f.startTs - T0) / S, (f.endTs - T0) / S, f.points]);
     /** The flights recomputed from the whole history: what the stored ones must equal. */
     const expected = async () => {
       const all = await telemetry.track({ tenantId, droneId, from: 0, to: Number.MAX_SAFE_INTEGER, limit: 1e6 });
-      return buildRuns(all.map((point) => ({ kind: 'point' as const, point })), GAP).map((r) => r.summary);
+      return buildRuns(
+        all.map((point) => ({ kind: 'point' as const, point })),
+        GAP,
+      ).map((r) => r.summary);
     };
     return { flights, detector, pt, send, stored, spans, expected, droneId };
   }
@@ -82,14 +88,27 @@ describe('flight detection', () => {
   it('status unknown: in the air above 2 m AGL or faster than 2 m/s', async () => {
     const { send, pt, spans } = setup();
     const u = (sec: number, extra: Partial<TelemetryPoint>) => pt(sec, { status: 'unknown', ...extra });
-    await send(u(0, { heightAgl: 2, speed: 2 }), u(10, { heightAgl: 2.5 }), u(20, { speed: 3 }), u(30, { heightAgl: 1, speed: 0 }), u(40, {}), u(50, { speed: 5 }));
-    expect(await spans()).toEqual([[10, 20, 2], [50, 50, 1]]);
+    await send(
+      u(0, { heightAgl: 2, speed: 2 }),
+      u(10, { heightAgl: 2.5 }),
+      u(20, { speed: 3 }),
+      u(30, { heightAgl: 1, speed: 0 }),
+      u(40, {}),
+      u(50, { speed: 5 }),
+    );
+    expect(await spans()).toEqual([
+      [10, 20, 2],
+      [50, 50, 1],
+    ]);
   });
 
   it('a gap longer than FLIGHT_GAP_SECONDS splits a flight; exactly the gap does not', async () => {
     const { send, pt, spans } = setup();
     await send(pt(0), pt(GAP_S), pt(2 * GAP_S + 1), pt(2 * GAP_S + 2));
-    expect(await spans()).toEqual([[0, GAP_S, 2], [2 * GAP_S + 1, 2 * GAP_S + 2, 2]]);
+    expect(await spans()).toEqual([
+      [0, GAP_S, 2],
+      [2 * GAP_S + 1, 2 * GAP_S + 2, 2],
+    ]);
   });
 
   it('extending a flight point by point keeps its id and equals the recomputed summary', async () => {
@@ -126,7 +145,10 @@ describe('flight detection', () => {
     await send(pt(0), pt(10), pt(20), pt(30));
     const [f] = await stored();
     await send(pt(15, { status: 'ground' }));
-    expect(await spans()).toEqual([[0, 10, 2], [20, 30, 2]]);
+    expect(await spans()).toEqual([
+      [0, 10, 2],
+      [20, 30, 2],
+    ]);
     const after = await stored();
     expect(after[0].id).toBe(f.id);
     expect(after[1].id).not.toBe(f.id);
@@ -168,14 +190,17 @@ describe('flight detection', () => {
     const [landing] = await telemetry.insertHistory([pt(15, { status: 'ground' })]);
     await send(pt(20), pt(30));
     await detector.onPoints([landing]);
-    expect(await spans()).toEqual([[0, 10, 2], [20, 30, 2]]);
+    expect(await spans()).toEqual([
+      [0, 10, 2],
+      [20, 30, 2],
+    ]);
     expect((await stored()).map(strip)).toEqual((await expected()).map(round));
   });
 
   it.each([1, 2, 3, 4, 5])('any arrival order and batching gives the recomputed flights (seed %i)', async (seed) => {
     const { send, pt, stored, expected } = setup();
     let state = seed * 7919;
-    const rand = () => ((state = (state * 48271) % 2147483647) / 2147483647);
+    const rand = () => (state = (state * 48271) % 2147483647) / 2147483647;
     const points: TelemetryPoint[] = [];
     let sec = 0;
     for (let i = 0; i < 300; i++) {
@@ -184,8 +209,11 @@ describe('flight detection', () => {
       const status = r < 0.1 ? 'ground' : r < 0.3 ? 'unknown' : 'airborne';
       points.push(pt(sec, { status, speed: status === 'unknown' ? Math.floor(rand() * 4) : 10 }));
     }
-    const shuffled = points.map((p) => ({ p, k: rand() })).sort((a, b) => a.k - b.k).map((x) => x.p);
-    for (let i = 0; i < shuffled.length; ) {
+    const shuffled = points
+      .map((p) => ({ p, k: rand() }))
+      .sort((a, b) => a.k - b.k)
+      .map((x) => x.p);
+    for (let i = 0; i < shuffled.length;) {
       const n = 1 + Math.floor(rand() * 20);
       const batch = shuffled.slice(i, i + n);
       await Promise.all([send(...batch), rand() < 0.2 ? send(...shuffled.slice(Math.max(0, i - 5), i)) : undefined]);

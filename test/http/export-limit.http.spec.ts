@@ -19,17 +19,30 @@ describe('export size limit', () => {
     for (let start = 0; start < TOTAL; start += BATCH) {
       const points = [];
       for (let i = start; i < Math.min(TOTAL, start + BATCH); i++) {
-        points.push(point({ timestamp: new Date(t0 + i * 100).toISOString(), lat: 52.5 + (i % 1000) * 1e-5, lon: 13.4 + Math.floor(i / 1000) * 1e-5 }));
+        points.push(
+          point({
+            timestamp: new Date(t0 + i * 100).toISOString(),
+            lat: 52.5 + (i % 1000) * 1e-5,
+            lon: 13.4 + Math.floor(i / 1000) * 1e-5,
+          }),
+        );
       }
       const res = await api.post('/api/v1/telemetry', { points }, t.drones[0].deviceKey);
       expect(res.status).toBe(202);
     }
-    await waitFor(async () => (await api.get(`/api/v1/flights?droneId=${t.drones[0].id}&from=${iso(-1)}`, t.viewerToken)).body.items?.[0]?.points === TOTAL, 120_000, 'all points in the flight');
+    await waitFor(
+      async () =>
+        (await api.get(`/api/v1/flights?droneId=${t.drones[0].id}&from=${iso(-1)}`, t.viewerToken)).body.items?.[0]?.points === TOTAL,
+      120_000,
+      'all points in the flight',
+    );
   }, 180_000);
   afterAll(() => app.close());
 
   it('streams exactly 100,000 points', async () => {
-    const res = await fetch(`${app.url}/api/v1/drones/${t.drones[0].id}/track/export?format=csv&from=${iso(0)}&to=${iso(TOTAL - 2)}`, { headers: { authorization: `Bearer ${t.viewerToken}` } });
+    const res = await fetch(`${app.url}/api/v1/drones/${t.drones[0].id}/track/export?format=csv&from=${iso(0)}&to=${iso(TOTAL - 2)}`, {
+      headers: { authorization: `Bearer ${t.viewerToken}` },
+    });
     expect(res.status).toBe(200);
     const lines = (await res.text()).trimEnd().split('\r\n');
     expect(lines).toHaveLength(100_001);

@@ -25,7 +25,8 @@ describe('export HTTP contract', () => {
     return { status: res.status, headers: res.headers, text: await res.text() };
   };
   const xml = (text: string) => new DOMParser().parseFromString(text, 'text/xml') as unknown as Parameters<typeof gpx>[0];
-  const window = () => `from=${encodeURIComponent(new Date(t0 - S).toISOString())}&to=${encodeURIComponent(new Date(t0 + 100 * S).toISOString())}`;
+  const window = () =>
+    `from=${encodeURIComponent(new Date(t0 - S).toISOString())}&to=${encodeURIComponent(new Date(t0 + 100 * S).toISOString())}`;
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -37,16 +38,28 @@ describe('export HTTP contract', () => {
     t0 = Date.now() - 3600 * S;
     // Optional fields come and go, so empty cells and 2-D positions are exercised too.
     const points = Array.from({ length: 40 }, (_, i) => {
-      const p = point({ timestamp: new Date(t0 + i * 2 * S).toISOString(), lat: 52.5 + i * 1e-4, lon: 13.4 - i * 1e-4, altitude: 100.5 + i, heightAgl: 20 + i, verticalSpeed: 0.5, accuracy: 3 });
+      const p = point({
+        timestamp: new Date(t0 + i * 2 * S).toISOString(),
+        lat: 52.5 + i * 1e-4,
+        lon: 13.4 - i * 1e-4,
+        altitude: 100.5 + i,
+        heightAgl: 20 + i,
+        verticalSpeed: 0.5,
+        accuracy: 3,
+      });
       if (i % 5 === 3) delete p.altitude;
       if (i % 7 === 2) delete p.battery;
       return p;
     });
     expect((await api.post('/api/v1/telemetry', { points }, created.body.deviceKey)).status).toBe(202);
-    const flights = await waitFor(async () => {
-      const items = (await api.get(`/api/v1/flights?droneId=${droneId}`, t.viewerToken)).body.items;
-      return items?.[0]?.points === 40 ? items : null;
-    }, 10_000, 'the flight');
+    const flights = await waitFor(
+      async () => {
+        const items = (await api.get(`/api/v1/flights?droneId=${droneId}`, t.viewerToken)).body.items;
+        return items?.[0]?.points === 40 ? items : null;
+      },
+      10_000,
+      'the flight',
+    );
     flightId = flights[0].id;
     track = (await api.get(`/api/v1/flights/${flightId}/track`, t.viewerToken)).body.points;
     expect(track).toHaveLength(40);
@@ -127,7 +140,9 @@ describe('export HTTP contract', () => {
       expect(fc.type).toBe('FeatureCollection');
       expect(fc.features).toHaveLength(1);
       expect(fc.features[0].properties.name).toContain(NAME);
-      expect(fc.features[0].geometry.coordinates).toEqual(track.map((p) => (p.altitude === undefined ? [p.lon, p.lat] : [p.lon, p.lat, p.altitude])));
+      expect(fc.features[0].geometry.coordinates).toEqual(
+        track.map((p) => (p.altitude === undefined ? [p.lon, p.lat] : [p.lon, p.lat, p.altitude])),
+      );
     });
 
     it.each([['format=xlsx'], ['']])('400 for an unknown or missing format (%s)', async (qs) => {

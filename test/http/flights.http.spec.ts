@@ -9,17 +9,23 @@ describe('flights HTTP contract', () => {
   let a: TenantFixture;
   let b: TenantFixture;
   let t0: number;
-  const at = (sec: number, extra: Record<string, unknown> = {}) => point({ timestamp: new Date(t0 + sec * S).toISOString(), lat: 52.5 + sec / 1e5, ...extra });
+  const at = (sec: number, extra: Record<string, unknown> = {}) =>
+    point({ timestamp: new Date(t0 + sec * S).toISOString(), lat: 52.5 + sec / 1e5, ...extra });
   const send = async (key: string, points: Record<string, unknown>[]) => {
     const res = await api.post('/api/v1/telemetry', { points }, key);
     expect(res.status).toBe(202);
   };
-  const flightsOf = async (t: TenantFixture, droneId: string) => (await api.get(`/api/v1/flights?droneId=${droneId}`, t.viewerToken)).body.items as any[];
+  const flightsOf = async (t: TenantFixture, droneId: string) =>
+    (await api.get(`/api/v1/flights?droneId=${droneId}`, t.viewerToken)).body.items as any[];
   const waitForFlights = (t: TenantFixture, droneId: string, n: number, what: string) =>
-    waitFor(async () => {
-      const items = await flightsOf(t, droneId);
-      return items.length === n ? items : null;
-    }, 10_000, what);
+    waitFor(
+      async () => {
+        const items = await flightsOf(t, droneId);
+        return items.length === n ? items : null;
+      },
+      10_000,
+      what,
+    );
 
   beforeAll(async () => {
     app = await startTestApp({ FLIGHT_GAP_SECONDS: '300' });
@@ -28,7 +34,8 @@ describe('flights HTTP contract', () => {
     t0 = Date.now() - 2 * 3600 * S;
     // Drone 0: landed flight (take-off by status, landing by status), then a flight still in the air.
     const first = [at(0, { status: 'ground', battery: 99 })];
-    for (let s = 10; s <= 600; s += 10) first.push(at(s, { battery: 100 - s / 10, altitude: 100 + s / 10, heightAgl: s / 20, speed: s / 60 }));
+    for (let s = 10; s <= 600; s += 10)
+      first.push(at(s, { battery: 100 - s / 10, altitude: 100 + s / 10, heightAgl: s / 20, speed: s / 60 }));
     first.push(at(610, { status: 'ground' }));
     await send(a.drones[0].deviceKey, first);
     const nowSec = (Date.now() - t0) / S;
@@ -80,7 +87,8 @@ describe('flights HTTP contract', () => {
 
     it('keeps flights overlapping [from, to]', async () => {
       const iso = (sec: number) => encodeURIComponent(new Date(t0 + sec * S).toISOString());
-      const q = (from: number, to: number) => api.get(`/api/v1/flights?droneId=${a.drones[0].id}&from=${iso(from)}&to=${iso(to)}`, a.viewerToken);
+      const q = (from: number, to: number) =>
+        api.get(`/api/v1/flights?droneId=${a.drones[0].id}&from=${iso(from)}&to=${iso(to)}`, a.viewerToken);
       expect((await q(300, 400)).body.items).toHaveLength(1);
       expect((await q(600, 600)).body.items).toHaveLength(1);
       expect((await q(601, 1200)).body.items).toHaveLength(0);
@@ -125,7 +133,11 @@ describe('flights HTTP contract', () => {
 
     it("404 for another tenant's flight and for unknown ids; 400 for malformed ids", async () => {
       const [foreign] = await flightsOf(b, b.drones[0].id);
-      for (const path of [`/api/v1/flights/${foreign.id}`, `/api/v1/flights/${foreign.id}/track`, `/api/v1/flights/${foreign.id}/export?format=gpx`]) {
+      for (const path of [
+        `/api/v1/flights/${foreign.id}`,
+        `/api/v1/flights/${foreign.id}/track`,
+        `/api/v1/flights/${foreign.id}/export?format=gpx`,
+      ]) {
         const res = await api.get(path, a.viewerToken);
         expect(res.status).toBe(404);
         expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'flight not found' });
@@ -151,10 +163,14 @@ describe('flights HTTP contract', () => {
       // A duplicate changes nothing.
       await send(key, [at(1300, { altitude: 9999 })]);
       await send(key, [at(1601)]);
-      const after = await waitFor(async () => {
-        const items = await flightsOf(a, id);
-        return items[0]?.points === 3 ? items : null;
-      }, 10_000, 'the next point');
+      const after = await waitFor(
+        async () => {
+          const items = await flightsOf(a, id);
+          return items[0]?.points === 3 ? items : null;
+        },
+        10_000,
+        'the next point',
+      );
       expect(after[1]).toEqual(split[1]);
     });
   });

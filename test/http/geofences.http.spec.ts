@@ -37,10 +37,24 @@ describe('geofences HTTP contract', () => {
     });
 
     it('keeps every optional field', async () => {
-      const body = keepOut({ rule: 'keep-in', floor: 10, ceiling: 120, altitudeReference: 'wgs84', droneIds: [a.drones[0].id], active: false });
+      const body = keepOut({
+        rule: 'keep-in',
+        floor: 10,
+        ceiling: 120,
+        altitudeReference: 'wgs84',
+        droneIds: [a.drones[0].id],
+        active: false,
+      });
       const res = await api.post('/api/v1/geofences', body, a.adminToken);
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ rule: 'keep-in', floor: 10, ceiling: 120, altitudeReference: 'wgs84', droneIds: [a.drones[0].id], active: false });
+      expect(res.body).toMatchObject({
+        rule: 'keep-in',
+        floor: 10,
+        ceiling: 120,
+        altitudeReference: 'wgs84',
+        droneIds: [a.drones[0].id],
+        active: false,
+      });
     });
 
     it('accepts a MultiPolygon with a hole', async () => {
@@ -60,9 +74,57 @@ describe('geofences HTTP contract', () => {
       ['Point geometry', { geometry: { type: 'Point', coordinates: [13, 52] } }, /geometry.type must be "Polygon" or "MultiPolygon"/],
       ['open ring', { geometry: { type: 'Polygon', coordinates: [ring.slice(0, 4)] } }, /must be closed/],
       ['short ring', { geometry: { type: 'Polygon', coordinates: [[ring[0], ring[1], ring[0]]] } }, /at least 4 positions/],
-      ['longitude out of range', { geometry: { type: 'Polygon', coordinates: [[[200, 0], [201, 0], [201, 1], [200, 0]]] } }, /longitude must be between -180 and 180/],
-      ['latitude out of range', { geometry: { type: 'Polygon', coordinates: [[[0, 95], [1, 95], [1, 96], [0, 95]]] } }, /latitude must be between -90 and 90/],
-      ['position not numbers', { geometry: { type: 'Polygon', coordinates: [[['a', 1], [1, 1], [1, 2], ['a', 1]]] } }, /must be a \[lon, lat\] position/],
+      [
+        'longitude out of range',
+        {
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [200, 0],
+                [201, 0],
+                [201, 1],
+                [200, 0],
+              ],
+            ],
+          },
+        },
+        /longitude must be between -180 and 180/,
+      ],
+      [
+        'latitude out of range',
+        {
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 95],
+                [1, 95],
+                [1, 96],
+                [0, 95],
+              ],
+            ],
+          },
+        },
+        /latitude must be between -90 and 90/,
+      ],
+      [
+        'position not numbers',
+        {
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                ['a', 1],
+                [1, 1],
+                [1, 2],
+                ['a', 1],
+              ],
+            ],
+          },
+        },
+        /must be a \[lon, lat\] position/,
+      ],
       ['empty coordinates', { geometry: { type: 'Polygon', coordinates: [] } }, /non-empty array of linear rings/],
       ['floor not a number', { floor: 'low' }, /floor must be a number/],
       ['ceiling out of range', { ceiling: 1e9 }, /ceiling must be a number of metres from -500 to 20000/],
@@ -90,7 +152,10 @@ describe('geofences HTTP contract', () => {
     });
 
     it('400 for more than 10,000 positions in all', async () => {
-      const big = Array.from({ length: 10_001 }, (_, i) => [13 + Math.cos((i / 10_000) * 2 * Math.PI) * 0.1, 52 + Math.sin((i / 10_000) * 2 * Math.PI) * 0.1]);
+      const big = Array.from({ length: 10_001 }, (_, i) => [
+        13 + Math.cos((i / 10_000) * 2 * Math.PI) * 0.1,
+        52 + Math.sin((i / 10_000) * 2 * Math.PI) * 0.1,
+      ]);
       big[big.length - 1] = big[0];
       const res = await api.post('/api/v1/geofences', keepOut({ geometry: { type: 'Polygon', coordinates: [big] } }), a.adminToken);
       expect(res.status).toBe(400);
@@ -120,7 +185,10 @@ describe('geofences HTTP contract', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { status: number; body: any } = await api.get(`/api/v1/geofences?limit=2${cursor ? `&cursor=${cursor}` : ''}`, a.viewerToken);
+        const page: { status: number; body: any } = await api.get(
+          `/api/v1/geofences?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          a.viewerToken,
+        );
         expect(page.status).toBe(200);
         seen.push(...page.body.items.map((g: { id: string }) => g.id));
         cursor = page.body.nextCursor;

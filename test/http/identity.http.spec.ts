@@ -49,7 +49,11 @@ describe('identity HTTP contract', () => {
       expect(res.status).toBe(201);
       expect(res.body).toEqual({ id: expect.any(String), email: email.toLowerCase(), role: 'viewer', tenantId: a.tenantId });
       expect(JSON.stringify(res.body)).not.toMatch(/longenough|argon|hash/i);
-      const again = await api.post(`/api/v1/tenants/${b.tenantId}/users`, { email: email.toUpperCase(), password: 'longenough', role: 'admin' }, ADMIN_TOKEN);
+      const again = await api.post(
+        `/api/v1/tenants/${b.tenantId}/users`,
+        { email: email.toUpperCase(), password: 'longenough', role: 'admin' },
+        ADMIN_TOKEN,
+      );
       expect(again.status).toBe(409);
       expect(again.body).toEqual({ statusCode: 409, error: 'Conflict', message: expect.stringMatching(/email/) });
     });
@@ -105,7 +109,14 @@ describe('identity HTTP contract', () => {
         deviceKey: expect.stringMatching(/^dtk_/),
       });
       const get = await api.get(`/api/v1/drones/${res.body.id}`, a.viewerToken);
-      expect(get.body).toEqual({ id: res.body.id, name: 'Falcon', serialNumber: 'SN-1', model: 'M300', createdAt: res.body.createdAt, state: null });
+      expect(get.body).toEqual({
+        id: res.body.id,
+        name: 'Falcon',
+        serialNumber: 'SN-1',
+        model: 'M300',
+        createdAt: res.body.createdAt,
+        state: null,
+      });
     });
     it('optional fields default to null', async () => {
       const res = await api.post('/api/v1/drones', { name: 'Bare' }, a.adminToken);
@@ -128,7 +139,7 @@ describe('identity HTTP contract', () => {
     });
   });
 
-  describe('tenant isolation: another tenant\'s id answers 404', () => {
+  describe("tenant isolation: another tenant's id answers 404", () => {
     it('for every endpoint that takes a drone id', async () => {
       const foreign = b.drones[0].id;
       expect((await api.get(`/api/v1/drones/${foreign}`, a.viewerToken)).status).toBe(404);
@@ -172,7 +183,11 @@ describe('identity HTTP contract', () => {
       expect(users.status).toBe(200);
       expect(users.body.items.every((u: { tenantId: string }) => u.tenantId === a.tenantId)).toBe(true);
       expect((await api.get('/api/v1/users', a.viewerToken)).status).toBe(403);
-      const added = await api.post('/api/v1/users', { email: `added-${Date.now()}@example.com`, password: 'password123', role: 'viewer' }, a.adminToken);
+      const added = await api.post(
+        '/api/v1/users',
+        { email: `added-${Date.now()}@example.com`, password: 'password123', role: 'viewer' },
+        a.adminToken,
+      );
       expect(added.status).toBe(201);
       expect(added.body.tenantId).toBe(a.tenantId);
     });

@@ -134,7 +134,11 @@ describe('ingest HTTP contract: POST /api/v1/telemetry', () => {
     });
 
     it('415 for a body that is not JSON', async () => {
-      const res = await api.req('POST', '/api/v1/telemetry', { raw: 'lat=1', token: t.drones[0].deviceKey, headers: { 'content-type': 'text/plain' } });
+      const res = await api.req('POST', '/api/v1/telemetry', {
+        raw: 'lat=1',
+        token: t.drones[0].deviceKey,
+        headers: { 'content-type': 'text/plain' },
+      });
       expect(res.status).toBe(415);
       expect(res.body.statusCode).toBe(415);
     });
@@ -152,7 +156,10 @@ describe('ingest HTTP contract: POST /api/v1/telemetry', () => {
     const key = t.drones[1].deviceKey;
     expect((await send(point({ timestamp: ts }), key)).body).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     expect((await send(point({ timestamp: ts }), key)).body).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
-    const batch = await send({ points: [point({ timestamp: ts }), point({ timestamp: '2024-04-04T04:04:05Z' }), point({ timestamp: '2024-04-04T04:04:05Z' })] }, key);
+    const batch = await send(
+      { points: [point({ timestamp: ts }), point({ timestamp: '2024-04-04T04:04:05Z' }), point({ timestamp: '2024-04-04T04:04:05Z' })] },
+      key,
+    );
     expect(batch.body).toEqual({ accepted: 1, duplicates: 2, rejected: [] });
     const track = await waitFor(async () => {
       const r = await api.get(`/api/v1/drones/${t.drones[1].id}/track?from=2024-04-04T00:00:00Z&to=2024-04-05T00:00:00Z`, t.viewerToken);
@@ -160,7 +167,10 @@ describe('ingest HTTP contract: POST /api/v1/telemetry', () => {
     });
     await new Promise((r) => setTimeout(r, 200));
     const again = await api.get(`/api/v1/drones/${t.drones[1].id}/track?from=2024-04-04T00:00:00Z&to=2024-04-05T00:00:00Z`, t.viewerToken);
-    expect(again.body.points.map((p: { timestamp: string }) => p.timestamp)).toEqual(['2024-04-04T04:04:04.000Z', '2024-04-04T04:04:05.000Z']);
+    expect(again.body.points.map((p: { timestamp: string }) => p.timestamp)).toEqual([
+      '2024-04-04T04:04:04.000Z',
+      '2024-04-04T04:04:05.000Z',
+    ]);
     expect(track.points).toHaveLength(2);
   });
 

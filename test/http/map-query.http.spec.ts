@@ -15,7 +15,11 @@ describe('map-query HTTP contract', () => {
     const now = Date.now();
     await Promise.all(
       a.drones.map((d, i) =>
-        api.post('/api/v1/telemetry', point({ timestamp: now - 1000, lat: 52.5 + i * 0.01, lon: 13.4 + i * 0.01, battery: i === 1 ? 15 : 80 }), d.deviceKey),
+        api.post(
+          '/api/v1/telemetry',
+          point({ timestamp: now - 1000, lat: 52.5 + i * 0.01, lon: 13.4 + i * 0.01, battery: i === 1 ? 15 : 80 }),
+          d.deviceKey,
+        ),
       ),
     );
     await api.post('/api/v1/telemetry', point({ timestamp: now - 1000, lat: 52.5, lon: 13.4 }), b.drones[0].deviceKey);
@@ -28,7 +32,10 @@ describe('map-query HTTP contract', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res: { status: number; body: any } = await api.get(`/api/v1/drones?limit=2${cursor ? `&cursor=${cursor}` : ''}`, a.viewerToken);
+        const res: { status: number; body: any } = await api.get(
+          `/api/v1/drones?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          a.viewerToken,
+        );
         expect(res.status).toBe(200);
         expect(res.body.items.length).toBeLessThanOrEqual(2);
         seen.push(...res.body.items.map((d: { id: string }) => d.id));
@@ -85,7 +92,11 @@ describe('map-query HTTP contract', () => {
     beforeAll(async () => {
       const points = Array.from({ length: 10 }, (_, i) => point({ timestamp: base + (9 - i) * 1000, lat: 50 + i / 100 }));
       await api.post('/api/v1/telemetry', { points }, a.drones[3].deviceKey);
-      await waitFor(async () => (await api.get(`/api/v1/drones/${a.drones[3].id}/track?from=2024-06-01T00:00:00Z&to=2024-06-02T00:00:00Z`, a.viewerToken)).body.points?.length === 10);
+      await waitFor(
+        async () =>
+          (await api.get(`/api/v1/drones/${a.drones[3].id}/track?from=2024-06-01T00:00:00Z&to=2024-06-02T00:00:00Z`, a.viewerToken)).body
+            .points?.length === 10,
+      );
     });
     const q = (s: string) => api.get(`/api/v1/drones/${a.drones[3].id}/track?${s}`, a.viewerToken);
 
@@ -118,7 +129,7 @@ describe('map-query HTTP contract', () => {
   });
 
   describe('GET /map/drones', () => {
-    it('a FeatureCollection of the tenant\'s drones in the box', async () => {
+    it("a FeatureCollection of the tenant's drones in the box", async () => {
       const res = await api.get('/api/v1/map/drones?bbox=13.39,52.49,13.415,52.515', a.viewerToken);
       expect(res.status).toBe(200);
       expect(res.body.type).toBe('FeatureCollection');
@@ -130,10 +141,18 @@ describe('map-query HTTP contract', () => {
         type: 'Feature',
         id: a.drones[0].id,
         geometry: { type: 'Point', coordinates: [13.4, 52.5] },
-        properties: expect.objectContaining({ name: 'drone 0', lat: 52.5, lon: 13.4, battery: 80, online: true, lowBattery: false, status: 'airborne' }),
+        properties: expect.objectContaining({
+          name: 'drone 0',
+          lat: 52.5,
+          lon: 13.4,
+          battery: 80,
+          online: true,
+          lowBattery: false,
+          status: 'airborne',
+        }),
       });
     });
-    it('never shows another tenant\'s drones', async () => {
+    it("never shows another tenant's drones", async () => {
       const res = await api.get('/api/v1/map/drones?bbox=-180,-90,180,90', b.viewerToken);
       expect(res.body.features.map((f: { id: string }) => f.id)).toEqual([b.drones[0].id]);
     });
@@ -160,7 +179,7 @@ describe('map-query HTTP contract', () => {
   });
 
   describe('GET /map/stream', () => {
-    it('delivers an event per state change in the box, only to the drone\'s tenant', async () => {
+    it("delivers an event per state change in the box, only to the drone's tenant", async () => {
       const box = 'bbox=13,52,14,53';
       const foreign = readSse(`${app.url}/api/v1/map/stream?${box}&access_token=${b.viewerToken}`, 1, 1500).catch(() => []);
       const events = await readSse(`${app.url}/api/v1/map/stream?${box}&access_token=${a.viewerToken}`, 1, 10_000, async () => {
@@ -191,10 +210,16 @@ describe('map stream: going offline is a state change', () => {
     app = await startTestApp({ OFFLINE_AFTER_SECONDS: '1' });
     const api = new Api(app.url);
     const t = await makeTenant(api, 1);
-    const events = await readSse(`${app.url}/api/v1/map/stream?access_token=${t.viewerToken}`, 2, 10_000, async () => {
-      await new Promise((r) => setTimeout(r, 200));
-      await api.post('/api/v1/telemetry', point({ lat: 1, lon: 1 }), t.drones[0].deviceKey);
-    }, (e) => e.event === 'drone'); // the offline alert (event: alert) comes on the same stream
+    const events = await readSse(
+      `${app.url}/api/v1/map/stream?access_token=${t.viewerToken}`,
+      2,
+      10_000,
+      async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        await api.post('/api/v1/telemetry', point({ lat: 1, lon: 1 }), t.drones[0].deviceKey);
+      },
+      (e) => e.event === 'drone',
+    ); // the offline alert (event: alert) comes on the same stream
     expect(events.map((e) => [e.event, e.data.id, e.data.properties.online])).toEqual([
       ['drone', t.drones[0].id, true],
       ['drone', t.drones[0].id, false],

@@ -29,8 +29,20 @@ suite('OpenAPI fuzzing with schemathesis', () => {
     // The stream never ends, so it is left out; its parameters are the same as /map/drones'.
     // Spawned asynchronously: the app under test runs in this process's event loop.
     const run = await runProcess(st!, [
-      'run', `${app.url}/api/docs-json`, '--url', app.url, '-H', `Authorization: Bearer ${token}`,
-      '--checks', 'not_a_server_error', '--max-examples', '25', '--exclude-path', '/api/v1/map/stream', '--seed', '1',
+      'run',
+      `${app.url}/api/docs-json`,
+      '--url',
+      app.url,
+      '-H',
+      `Authorization: Bearer ${token}`,
+      '--checks',
+      'not_a_server_error',
+      '--max-examples',
+      '25',
+      '--exclude-path',
+      '/api/v1/map/stream',
+      '--seed',
+      '1',
     ]);
     const output = run.output;
     if (!/\d+ generated/.test(output)) throw new Error(`schemathesis did not run:\n${output.slice(-3000)}`);

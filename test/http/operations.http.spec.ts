@@ -21,7 +21,12 @@ describe('operations endpoints', () => {
     const res = await fetch(`${app.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
-    for (const name of ['dronetrack_ingest_points_total', 'dronetrack_queue_depth', 'dronetrack_processing_lag_seconds', 'dronetrack_process_cpu_seconds_total']) {
+    for (const name of [
+      'dronetrack_ingest_points_total',
+      'dronetrack_queue_depth',
+      'dronetrack_processing_lag_seconds',
+      'dronetrack_process_cpu_seconds_total',
+    ]) {
       expect(text).toContain(name);
     }
   });
@@ -30,7 +35,18 @@ describe('operations endpoints', () => {
     const res = await api.get('/api/docs-json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toMatch(/^3\./);
-    for (const path of ['/api/v1/tenants', '/api/v1/tenants/{tenantId}/users', '/api/v1/auth/login', '/api/v1/drones', '/api/v1/drones/{id}', '/api/v1/drones/{id}/keys', '/api/v1/drones/{id}/track', '/api/v1/map/drones', '/api/v1/map/stream', '/api/v1/telemetry']) {
+    for (const path of [
+      '/api/v1/tenants',
+      '/api/v1/tenants/{tenantId}/users',
+      '/api/v1/auth/login',
+      '/api/v1/drones',
+      '/api/v1/drones/{id}',
+      '/api/v1/drones/{id}/keys',
+      '/api/v1/drones/{id}/track',
+      '/api/v1/map/drones',
+      '/api/v1/map/stream',
+      '/api/v1/telemetry',
+    ]) {
       expect(Object.keys(res.body.paths)).toContain(path);
     }
     expect((await fetch(`${app.url}/api/docs`)).status).toBe(200);
@@ -56,13 +72,21 @@ describe('configuration is validated at start-up', () => {
     ['DEMO', { DEMO: 'maybe' }, /DEMO must be true or false/],
     ['ADMIN_TOKEN', { ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16/],
     ['split roles', { ROLES: 'ingest' }, /REDIS_URL and MONGO_URL must both be set/],
-    ['TRUST_PROXY=true (anyone could pick their address)', { TRUST_PROXY: 'true' }, /TRUST_PROXY must be false, a hop count, or a comma list .* not valid: true/],
+    [
+      'TRUST_PROXY=true (anyone could pick their address)',
+      { TRUST_PROXY: 'true' },
+      /TRUST_PROXY must be false, a hop count, or a comma list .* not valid: true/,
+    ],
     ['TRUST_PROXY with a bad CIDR', { TRUST_PROXY: '10.0.0.0/33,loopback' }, /not valid: 10\.0\.0\.0\/33/],
     ['TRUST_PROXY hops', { TRUST_PROXY: '99' }, /TRUST_PROXY as a hop count must be from 0 to 10/],
     ['STREAM_MAX_PER_USER', { STREAM_MAX_PER_USER: '0' }, /STREAM_MAX_PER_USER must be a whole number from 1/],
     ['REQUEST_TIMEOUT_SECONDS', { REQUEST_TIMEOUT_SECONDS: 'soon' }, /REQUEST_TIMEOUT_SECONDS must be a whole number/],
     ['PASSWORD_HASH_CONCURRENCY', { PASSWORD_HASH_CONCURRENCY: '0' }, /PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 2/],
-    ['PASSWORD_HASH_CONCURRENCY above the thread pool', { PASSWORD_HASH_CONCURRENCY: '7', UV_THREADPOOL_SIZE: '8' }, /PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 6/],
+    [
+      'PASSWORD_HASH_CONCURRENCY above the thread pool',
+      { PASSWORD_HASH_CONCURRENCY: '7', UV_THREADPOOL_SIZE: '8' },
+      /PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 6/,
+    ],
     ['MAP_TILE_URL', { MAP_TILE_URL: 'javascript:alert(1)' }, /MAP_TILE_URL must be an http\(s\) URL template/],
     ['REGION', { REGION: 'West Europe' }, /REGION must be a DNS label/],
   ];

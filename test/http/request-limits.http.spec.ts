@@ -60,7 +60,9 @@ describe('request limits', () => {
     const { port } = new URL(app.url);
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write(`POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"email":`);
+        socket.write(
+          `POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"email":`,
+        );
       });
       let data = '';
       socket.setEncoding('utf8').on('data', (d) => (data += d));
@@ -69,7 +71,11 @@ describe('request limits', () => {
       setTimeout(() => socket.destroy(new Error(`no answer within 8 s; got ${JSON.stringify(data)}`)), 8000);
     });
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ statusCode: 408, error: 'Request Timeout', message: expect.any(String) });
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      statusCode: 408,
+      error: 'Request Timeout',
+      message: expect.any(String),
+    });
   }, 15_000);
 
   it.each([
@@ -106,11 +112,12 @@ describe('request limits', () => {
       expect(res.status).toBe(400);
       expect(res.body.message).toMatch(/(from|to) must be an ISO-8601 date-time with an offset/);
     });
-    it.each([['Z', 'from=2024-02-29T07:00:00Z'], ['an offset', 'from=2026-03-01T07:00:00%2B02:00'], ['fractions', 'from=2026-03-01T07:00:00.123-05:30']])(
-      '200 with %s',
-      async (_what, query) => {
-        expect((await track(query)).status).toBe(200);
-      },
-    );
+    it.each([
+      ['Z', 'from=2024-02-29T07:00:00Z'],
+      ['an offset', 'from=2026-03-01T07:00:00%2B02:00'],
+      ['fractions', 'from=2026-03-01T07:00:00.123-05:30'],
+    ])('200 with %s', async (_what, query) => {
+      expect((await track(query)).status).toBe(200);
+    });
   });
 });

@@ -8,7 +8,11 @@ describe('security headers and log hygiene', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ LOG_LEVEL: 'debug', MAP_TILE_URL: 'https://{s}.tiles.example.org/{z}/{x}/{y}.png' }, undefined, new JsonLogger('debug', {}, (l) => lines.push(l)));
+    app = await startTestApp(
+      { LOG_LEVEL: 'debug', MAP_TILE_URL: 'https://{s}.tiles.example.org/{z}/{x}/{y}.png' },
+      undefined,
+      new JsonLogger('debug', {}, (l) => lines.push(l)),
+    );
     api = new Api(app.url);
   });
   afterAll(() => app.close());

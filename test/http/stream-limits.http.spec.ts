@@ -23,7 +23,11 @@ describe('map stream limits', () => {
       expect(streams.map((s) => s.status)).toEqual(Array(10).fill(200));
       const eleventh = await openStream(app.url, t.viewerToken);
       expect(eleventh.status).toBe(429);
-      expect(eleventh.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/at most 10 open map streams/) });
+      expect(eleventh.body).toEqual({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: expect.stringMatching(/at most 10 open map streams/),
+      });
       // Another user of the tenant is not affected.
       const other = await openStream(app.url, t.adminToken);
       expect(other.status).toBe(200);
@@ -49,7 +53,10 @@ describe('map stream limits', () => {
     const started = Date.now();
     const stream = await openStream(app.url, token);
     expect(stream.status).toBe(200);
-    const text = await Promise.race([stream.ended, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('stream still open 6 s later')), 6000))]);
+    const text = await Promise.race([
+      stream.ended,
+      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('stream still open 6 s later')), 6000)),
+    ]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(text).toMatch(/: closed token-expired/);
     expect((await openStream(app.url, token)).status).toBe(401);

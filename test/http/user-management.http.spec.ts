@@ -15,16 +15,25 @@ describe('user management (tenant admins)', () => {
   });
   afterAll(() => app.close());
 
-  it('GET /users lists the tenant\'s users only; viewers get 403', async () => {
+  it("GET /users lists the tenant's users only; viewers get 403", async () => {
     const res = await api.get('/api/v1/users', t.adminToken);
     expect(res.status).toBe(200);
     expect(res.body.items.map((u: { email: string }) => u.email).sort()).toEqual([t.adminEmail, t.viewerEmail].sort());
-    expect(res.body.items[0]).toEqual({ id: expect.any(String), email: expect.any(String), role: expect.stringMatching(/admin|viewer/), tenantId: t.tenantId });
+    expect(res.body.items[0]).toEqual({
+      id: expect.any(String),
+      email: expect.any(String),
+      role: expect.stringMatching(/admin|viewer/),
+      tenantId: t.tenantId,
+    });
     expect((await api.get('/api/v1/users', t.viewerToken)).status).toBe(403);
   });
 
   it('POST /users answers 409 for an email of another tenant without naming the tenant', async () => {
-    const res = await api.post('/api/v1/users', { email: other.viewerEmail.toUpperCase(), password: 'longenough', role: 'viewer' }, t.adminToken);
+    const res = await api.post(
+      '/api/v1/users',
+      { email: other.viewerEmail.toUpperCase(), password: 'longenough', role: 'viewer' },
+      t.adminToken,
+    );
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ statusCode: 409, error: 'Conflict', message: expect.stringMatching(/email/) });
     expect(JSON.stringify(res.body)).not.toMatch(/tenant|exists/i);
@@ -38,7 +47,9 @@ describe('user management (tenant admins)', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: u.id, email: u.email, role: 'viewer', tenantId: t.tenantId });
     expect(await refusedWithin(api, u.token)).toBeLessThan(5000);
-    expect((await api.post('/api/v1/users', { email: `x${Date.now()}@example.com`, password: 'longenough', role: 'admin' }, u.token)).status).toBe(401);
+    expect(
+      (await api.post('/api/v1/users', { email: `x${Date.now()}@example.com`, password: 'longenough', role: 'admin' }, u.token)).status,
+    ).toBe(401);
     const fresh = (await api.post('/api/v1/auth/login', { email: u.email, password: TENANT_PASSWORD })).body.accessToken;
     expect((await api.get('/api/v1/drones', fresh)).status).toBe(200);
     expect((await api.get('/api/v1/users', fresh)).status).toBe(403);
@@ -51,7 +62,10 @@ describe('user management (tenant admins)', () => {
     const res = await api.req('DELETE', `/api/v1/users/${u.id}`, { token: t.adminToken });
     expect(res.status).toBe(204);
     expect(await refusedWithin(api, u.token)).toBeLessThan(5000);
-    const text = await Promise.race([stream.ended, new Promise<string>((_, r) => setTimeout(() => r(new Error('stream still open after 5 s')), 5000))]);
+    const text = await Promise.race([
+      stream.ended,
+      new Promise<string>((_, r) => setTimeout(() => r(new Error('stream still open after 5 s')), 5000)),
+    ]);
     expect(text).toMatch(/closed token-revoked/);
     expect((await api.post('/api/v1/auth/login', { email: u.email, password: TENANT_PASSWORD })).status).toBe(401);
     expect((await api.req('DELETE', `/api/v1/users/${u.id}`, { token: t.adminToken })).status).toBe(404);
@@ -71,7 +85,7 @@ describe('user management (tenant admins)', () => {
     expect((await api.req('DELETE', `/api/v1/users/${second.id}`, { token: second.token })).status).toBe(409);
   });
 
-  it('answers 404 for another tenant\'s user, 400 for a malformed id or role, 403 for viewers', async () => {
+  it("answers 404 for another tenant's user, 400 for a malformed id or role, 403 for viewers", async () => {
     const foreign = (await api.get('/api/v1/me', other.viewerToken)).body.id;
     expect((await api.req('PATCH', `/api/v1/users/${foreign}`, { token: t.adminToken, body: { role: 'admin' } })).status).toBe(404);
     expect((await api.req('DELETE', `/api/v1/users/${foreign}`, { token: t.adminToken })).status).toBe(404);

@@ -38,7 +38,13 @@ describe('webhooks HTTP contract', () => {
       });
       const list = await api.get('/api/v1/webhooks', a.adminToken);
       expect(list.status).toBe(200);
-      expect(list.body.items).toContainEqual({ id: res.body.id, url: res.body.url, events: res.body.events, description: 'ops', createdAt: res.body.createdAt });
+      expect(list.body.items).toContainEqual({
+        id: res.body.id,
+        url: res.body.url,
+        events: res.body.events,
+        description: 'ops',
+        createdAt: res.body.createdAt,
+      });
       expect(JSON.stringify(list.body)).not.toContain(res.body.secret);
       expect((await api.get('/api/v1/webhooks', a.viewerToken)).status).toBe(403);
       expect((await api.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/x' }, a.viewerToken)).status).toBe(403);
@@ -65,7 +71,11 @@ describe('webhooks HTTP contract', () => {
     });
 
     it('signs deliveries, retries a 500 and delivers the event once as far as the receiver can tell', async () => {
-      const created = await api.post('/api/v1/webhooks', { url: receiver.url, events: ['alert.opened', 'alert.acknowledged'] }, a.adminToken);
+      const created = await api.post(
+        '/api/v1/webhooks',
+        { url: receiver.url, events: ['alert.opened', 'alert.acknowledged'] },
+        a.adminToken,
+      );
       receiver.plan = [500];
       await api.post('/api/v1/telemetry', point({ battery: 5 }), a.drones[0].deviceKey);
       await waitFor(async () => receiver.requests.length >= 2, 15_000, 'a retry after the 500');
@@ -75,12 +85,22 @@ describe('webhooks HTTP contract', () => {
       expect(receiver.uniqueEvents()).toHaveLength(1);
       for (const r of receiver.requests) expect(verifySignature(created.body.secret, r.signature, r.body)).toBe(true);
       expect(verifySignature('whsec_wrong', first.signature, first.body)).toBe(false);
-      expect(first.json).toEqual({ id: first.eventId, type: 'alert.opened', createdAt: expect.any(String), tenantId: a.tenantId, alert: expect.objectContaining({ type: 'low_battery', droneId: a.drones[0].id, state: 'open' }) });
+      expect(first.json).toEqual({
+        id: first.eventId,
+        type: 'alert.opened',
+        createdAt: expect.any(String),
+        tenantId: a.tenantId,
+        alert: expect.objectContaining({ type: 'low_battery', droneId: a.drones[0].id, state: 'open' }),
+      });
 
-      const log = await waitFor(async () => {
-        const res = await api.get(`/api/v1/webhooks/${created.body.id}/deliveries`, a.adminToken);
-        return res.body.items[0]?.status === 'delivered' ? res.body.items : null;
-      }, 10_000, 'delivered in the log');
+      const log = await waitFor(
+        async () => {
+          const res = await api.get(`/api/v1/webhooks/${created.body.id}/deliveries`, a.adminToken);
+          return res.body.items[0]?.status === 'delivered' ? res.body.items : null;
+        },
+        10_000,
+        'delivered in the log',
+      );
       expect(log[0]).toEqual({
         id: expect.any(String),
         eventId: first.eventId,
@@ -119,7 +139,11 @@ describe('webhooks HTTP contract', () => {
       receiver.respond = () => 200;
       app = await startTestApp(env, dir);
       api = new Api(app.url);
-      const delivered = await waitFor(async () => ((await log())?.status === 'delivered' ? await log() : null), 20_000, 'delivered after the restart');
+      const delivered = await waitFor(
+        async () => ((await log())?.status === 'delivered' ? await log() : null),
+        20_000,
+        'delivered after the restart',
+      );
       expect(new Set(receiver.requests.map((r) => r.eventId))).toEqual(new Set([delivered.eventId]));
       for (const r of receiver.requests) expect(verifySignature(hook.secret, r.signature, r.body)).toBe(true);
     } finally {
@@ -140,14 +164,22 @@ describe('webhooks HTTP contract', () => {
     });
     afterAll(() => app.close());
 
-    it.each(['http://127.0.0.1/x', 'http://localhost:8080/x', 'http://10.1.2.3/x', 'http://192.168.0.1/x', 'http://169.254.169.254/latest', 'http://[::1]/x', 'http://[::ffff:127.0.0.1]/x', 'http://0.0.0.0/x', 'http://[fe80::1]/x', 'http://224.0.0.1/x'])(
-      '400 for %s',
-      async (url) => {
-        const res = await api.post('/api/v1/webhooks', { url }, a.adminToken);
-        expect(res.status).toBe(400);
-        expect(String(res.body.message)).toMatch(/loopback, private, link-local, multicast or unspecified/);
-      },
-    );
+    it.each([
+      'http://127.0.0.1/x',
+      'http://localhost:8080/x',
+      'http://10.1.2.3/x',
+      'http://192.168.0.1/x',
+      'http://169.254.169.254/latest',
+      'http://[::1]/x',
+      'http://[::ffff:127.0.0.1]/x',
+      'http://0.0.0.0/x',
+      'http://[fe80::1]/x',
+      'http://224.0.0.1/x',
+    ])('400 for %s', async (url) => {
+      const res = await api.post('/api/v1/webhooks', { url }, a.adminToken);
+      expect(res.status).toBe(400);
+      expect(String(res.body.message)).toMatch(/loopback, private, link-local, multicast or unspecified/);
+    });
 
     it('refuses forbidden addresses again at delivery (the socket lookup checks what it connects to)', async () => {
       const receiver = await new WebhookReceiver().start();
@@ -163,10 +195,27 @@ describe('webhooks HTTP contract', () => {
     });
 
     it('classifies addresses, IPv6 and IPv4-mapped included', () => {
-      for (const ip of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.1.1', '0.0.0.0', '224.1.1.1', '::', '::1', 'fc00::1', 'fd12::1', 'fe80::1', 'ff02::1', '::ffff:10.0.0.1', '::ffff:7f00:1']) {
+      for (const ip of [
+        '127.0.0.1',
+        '10.0.0.1',
+        '172.16.5.4',
+        '192.168.1.1',
+        '169.254.1.1',
+        '0.0.0.0',
+        '224.1.1.1',
+        '::',
+        '::1',
+        'fc00::1',
+        'fd12::1',
+        'fe80::1',
+        'ff02::1',
+        '::ffff:10.0.0.1',
+        '::ffff:7f00:1',
+      ]) {
         expect([ip, isForbiddenAddress(ip)]).toEqual([ip, true]);
       }
-      for (const ip of ['8.8.8.8', '1.1.1.1', '2606:4700::1111', '::ffff:8.8.8.8']) expect([ip, isForbiddenAddress(ip)]).toEqual([ip, false]);
+      for (const ip of ['8.8.8.8', '1.1.1.1', '2606:4700::1111', '::ffff:8.8.8.8'])
+        expect([ip, isForbiddenAddress(ip)]).toEqual([ip, false]);
     });
   });
 });

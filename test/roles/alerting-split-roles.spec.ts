@@ -43,7 +43,12 @@ describeWith(testRedisUrl && testMongoUrl)('alerts in split roles (Redis + Ferre
 
   beforeAll(async () => {
     ensureBuild();
-    [ingest, web, ...processors] = await Promise.all([start('ingest', 'ingest'), start('web', 'web'), start('processor-a', 'processor'), start('processor-b', 'processor')]);
+    [ingest, web, ...processors] = await Promise.all([
+      start('ingest', 'ingest'),
+      start('web', 'web'),
+      start('processor-a', 'processor'),
+      start('processor-b', 'processor'),
+    ]);
     api = { ingest: new Api(ingest.url), web: new Api(web.url) };
     t = await makeTenant(api.web, 4);
     receiver = await new WebhookReceiver().start();
@@ -54,19 +59,30 @@ describeWith(testRedisUrl && testMongoUrl)('alerts in split roles (Redis + Ferre
     await receiver?.close();
   });
 
-  const send = (i: number, overrides: Record<string, unknown>) => api.ingest.post('/api/v1/telemetry', point(overrides), t.drones[i].deviceKey);
+  const send = (i: number, overrides: Record<string, unknown>) =>
+    api.ingest.post('/api/v1/telemetry', point(overrides), t.drones[i].deviceKey);
   const alerts = async (query: string) => (await api.web.get(`/api/v1/alerts?${query}`, t.viewerToken)).body.items as any[];
 
   it('a keep-out violation opens an alert seen by the API and the stream; deleting the geofence resolves it', async () => {
     const stream = await SseStream.open(`${web.url}/api/v1/map/stream?bbox=0,0,1,1&access_token=${t.viewerToken}`);
     try {
-      const g = (await api.web.post('/api/v1/geofences', keepOut({ geometry: square(13.4, 52.5), droneIds: [t.drones[0].id] }), t.adminToken)).body;
+      const g = (
+        await api.web.post('/api/v1/geofences', keepOut({ geometry: square(13.4, 52.5), droneIds: [t.drones[0].id] }), t.adminToken)
+      ).body;
       expect((await send(0, { lon: 13.4, lat: 52.5 })).status).toBe(202);
       const alert = await waitFor(async () => (await alerts(`type=geofence&droneId=${t.drones[0].id}`))[0], 20_000, 'geofence alert');
       expect(alert.geofenceId).toBe(g.id);
-      await waitFor(async () => stream.events.some((e) => e.event === 'alert' && e.data.id === alert.id), 10_000, 'event: alert on the stream');
+      await waitFor(
+        async () => stream.events.some((e) => e.event === 'alert' && e.data.id === alert.id),
+        10_000,
+        'event: alert on the stream',
+      );
       expect((await api.web.req('DELETE', `/api/v1/geofences/${g.id}`, { token: t.adminToken })).status).toBe(204);
-      await waitFor(async () => stream.events.some((e) => e.event === 'alert' && e.data.id === alert.id && e.data.state === 'resolved'), 10_000, 'resolved on the stream');
+      await waitFor(
+        async () => stream.events.some((e) => e.event === 'alert' && e.data.id === alert.id && e.data.state === 'resolved'),
+        10_000,
+        'resolved on the stream',
+      );
     } finally {
       stream.close();
     }
@@ -80,7 +96,11 @@ describeWith(testRedisUrl && testMongoUrl)('alerts in split roles (Redis + Ferre
     await waitFor(async () => (await alerts(`type=offline&droneId=${t.drones[2].id}`))[0], 30_000, 'second drone offline');
     expect(await alerts(`type=offline&droneId=${t.drones[1].id}&state=all`)).toHaveLength(1);
     expect((await send(1, { battery: 90 })).status).toBe(202);
-    await waitFor(async () => (await api.web.get(`/api/v1/alerts/${first.id}`, t.viewerToken)).body.state === 'resolved', 20_000, 'resolved');
+    await waitFor(
+      async () => (await api.web.get(`/api/v1/alerts/${first.id}`, t.viewerToken)).body.state === 'resolved',
+      20_000,
+      'resolved',
+    );
   }, 120_000);
 
   it('a delivery pending while every processor is SIGKILLed is delivered after one restarts', async () => {
@@ -91,18 +111,28 @@ describeWith(testRedisUrl && testMongoUrl)('alerts in split roles (Redis + Ferre
     expect((await send(3, { status: 'emergency' })).status).toBe(202);
     const alert = await waitFor(async () => (await alerts(`type=emergency&droneId=${t.drones[3].id}`))[0], 20_000, 'emergency alert');
     const deliveryOf = async () =>
-      ((await api.web.get(`/api/v1/webhooks/${hook.id}/deliveries?limit=500`, t.adminToken)).body.items as any[]).find((d) => d.alertId === alert.id);
-    await waitFor(async () => {
-      const d = await deliveryOf();
-      return d?.attempts >= 1 && d.status === 'pending';
-    }, 30_000, 'a first attempt answered 500 and recorded');
+      ((await api.web.get(`/api/v1/webhooks/${hook.id}/deliveries?limit=500`, t.adminToken)).body.items as any[]).find(
+        (d) => d.alertId === alert.id,
+      );
+    await waitFor(
+      async () => {
+        const d = await deliveryOf();
+        return d?.attempts >= 1 && d.status === 'pending';
+      },
+      30_000,
+      'a first attempt answered 500 and recorded',
+    );
     await Promise.all(processors.map((p) => p.stop('SIGKILL')));
     accept = true;
     processors = [await start('processor-c', 'processor')];
-    const delivered = await waitFor(async () => {
-      const d = await deliveryOf();
-      return d?.status === 'delivered' ? d : null;
-    }, 60_000, 'delivered after the restart');
+    const delivered = await waitFor(
+      async () => {
+        const d = await deliveryOf();
+        return d?.status === 'delivered' ? d : null;
+      },
+      60_000,
+      'delivered after the restart',
+    );
     expect(delivered.lastStatusCode).toBe(200);
     const mine = receiver.requests.filter((r) => r.json.alert.id === alert.id);
     expect(new Set(mine.map((r) => r.eventId))).toEqual(new Set([delivered.eventId]));

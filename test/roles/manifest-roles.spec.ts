@@ -78,121 +78,138 @@ function roleProcesses(objects: K8sObject[], servers: Record<string, string>): R
 }
 
 // Without kustomize the suite skips on every server (kustomizeOrSkip already said why).
-describeEachMongoServer(`the roles of kustomize/overlays/${OVERLAY}, run as local processes`, (server) => {
-  const prefix = uniqueName('manifest');
-  const servers = { REDIS_URL: testRedisUrl!, MONGO_URL: mongoDatabaseUrl(server.url, prefix) };
-  let specs: RoleProcessSpec[];
-  let ingest: AppProcess;
-  let web: AppProcess;
-  let processors: AppProcess[];
-  let queue: BullTelemetryQueue;
+describeEachMongoServer(
+  `the roles of kustomize/overlays/${OVERLAY}, run as local processes`,
+  (server) => {
+    const prefix = uniqueName('manifest');
+    const servers = { REDIS_URL: testRedisUrl!, MONGO_URL: mongoDatabaseUrl(server.url, prefix) };
+    let specs: RoleProcessSpec[];
+    let ingest: AppProcess;
+    let web: AppProcess;
+    let processors: AppProcess[];
+    let queue: BullTelemetryQueue;
 
-  const launch = async (spec: RoleProcessSpec, name: string): Promise<AppProcess> =>
-    spawnApp({ name, argv: spec.argv, env: { ...spec.env, PORT: String(await freePort()), REDIS_KEY_PREFIX: prefix } }).ready(60_000);
+    const launch = async (spec: RoleProcessSpec, name: string): Promise<AppProcess> =>
+      spawnApp({ name, argv: spec.argv, env: { ...spec.env, PORT: String(await freePort()), REDIS_KEY_PREFIX: prefix } }).ready(60_000);
 
-  beforeAll(async () => {
-    ensureBuild();
-    specs = roleProcesses(renderOverlay(tool!, OVERLAY), servers);
-    const of = (role: string) => {
-      const found = specs.filter((s) => s.role === role);
-      if (found.length !== 1) throw new Error(`expected one Deployment with ROLES=${role}, found ${found.map((s) => s.deployment).join(', ') || 'none'}`);
-      return found[0];
-    };
-    queue = inspectQueue(testRedisUrl!, prefix);
-    const started = await Promise.all([
-      launch(of('ingest'), 'ingest'),
-      launch(of('web'), 'web'),
-      launch(of('processor'), 'processor-1'),
-      launch(of('processor'), 'processor-2'),
-    ]);
-    [ingest, web, ...processors] = started;
-  }, 15 * 60_000);
+    beforeAll(async () => {
+      ensureBuild();
+      specs = roleProcesses(renderOverlay(tool!, OVERLAY), servers);
+      const of = (role: string) => {
+        const found = specs.filter((s) => s.role === role);
+        if (found.length !== 1)
+          throw new Error(`expected one Deployment with ROLES=${role}, found ${found.map((s) => s.deployment).join(', ') || 'none'}`);
+        return found[0];
+      };
+      queue = inspectQueue(testRedisUrl!, prefix);
+      const started = await Promise.all([
+        launch(of('ingest'), 'ingest'),
+        launch(of('web'), 'web'),
+        launch(of('processor'), 'processor-1'),
+        launch(of('processor'), 'processor-2'),
+      ]);
+      [ingest, web, ...processors] = started;
+    }, 15 * 60_000);
 
-  afterAll(async () => {
-    await killAllProcesses();
-    await queue?.close();
-  });
+    afterAll(async () => {
+      await killAllProcesses();
+      await queue?.close();
+    });
 
-  it('renders one Deployment per role, each running the image command with its own ROLES and the production settings', () => {
-    expect(specs.map((s) => s.role).sort()).toEqual(['ingest', 'processor', 'web']);
-    for (const s of specs) {
-      expect([s.deployment, s.argv]).toEqual([s.deployment, ['node', 'dist/src/main.js']]);
-      // Split roles get the shared servers and secrets from the Secret (replaced here by the test's).
-      expect([s.deployment, s.env.REDIS_URL, s.env.MONGO_URL, s.env.JWT_SECRET]).toEqual([s.deployment, servers.REDIS_URL, servers.MONGO_URL, TEST_SECRET_VALUES.JWT_SECRET]);
-    }
-  });
-
-  it('each process serves its role: ingest only telemetry, web the API and stream, processors only health', async () => {
-    for (const p of [ingest, ...processors]) {
-      expect([p.name, (await fetch(`${p.url}/api/v1/drones`)).status, (await fetch(`${p.url}/`)).status]).toEqual([p.name, 404, 404]);
-    }
-    for (const p of [web, ...processors]) {
-      expect([p.name, (await fetch(`${p.url}/api/v1/telemetry`, { method: 'POST' })).status]).toEqual([p.name, 404]);
-    }
-    expect((await fetch(`${web.url}/api/v1/drones`)).status).toBe(401);
-    expect((await fetch(`${ingest.url}/api/v1/telemetry`, { method: 'POST' })).status).toBe(401);
-    const checks = async (p: AppProcess) => Object.keys((await new Api(p.url).get('/health/ready')).body.checks).sort();
-    expect(await checks(ingest)).toEqual(['cache', 'events', 'queue', 'store']);
-    expect(await checks(web)).toEqual(['cache', 'events', 'store']);
-    for (const p of processors) expect(await checks(p)).toEqual(['cache', 'events', 'queue', 'store']);
-  });
-
-  it('ingest → two processors (one SIGKILLed mid-stream) → web: state, track, bbox and SSE, every acknowledged point stored exactly once', async () => {
-    const ingestApi = new Api(ingest.url);
-    const webApi = new Api(web.url);
-    const t: TenantFixture = await makeTenant(webApi, 3);
-    const live = await SseStream.open(`${web.url}/api/v1/map/stream?access_token=${t.viewerToken}`);
-    const stream = new TelemetryStream(ingestApi, t, { batch: 100, intervalMs: 40 });
-    try {
-      await sleep(1500);
-      // Kill at a moment both processors hold running jobs, so the victim surely dies mid-job.
-      let holders = 0;
-      const watchUntil = Date.now() + 10_000;
-      while ((holders = (await lockHolders(queue)).size) < 2 && Date.now() < watchUntil) await sleep(5);
-      const [victim, survivor] = processors;
-      const killed = await victim.stop('SIGKILL');
-      const killedAt = Date.now();
-      const atKill = await jobCounts(queue);
-      expect(holders).toBe(2);
-      await sleep(2000);
-      await stream.stop();
-      expect(stream.problems).toEqual([]);
-      expect(killed.signal).toBe('SIGKILL');
-
-      // Its stalled jobs run again on the survivor (lock 10 s + stalled check 5 s); allow 60 s.
-      const drainMs = await drained(queue, 60_000);
-      const stored = await Promise.all(t.drones.map(async (d) => [d.id, await storedPoints(webApi, t.viewerToken, d.id, stream.firstTimestamp)]));
-      expect(stored).toEqual(t.drones.map((d) => [d.id, { count: stream.acked.get(d.id), duplicates: 0 }]));
-      expect((await jobCounts(queue)).failed).toBe(0);
-      // Usually the victim dies holding a job and the survivor logs its recovery; on a loaded machine
-      // the victim may finish its job between the check and the kill. Exactly-once holds either way.
-      const recovered = survivor.logs().filter((l) => /stalled/.test(String(l.msg)));
-      if (recovered.length === 0) console.warn('the SIGKILLed processor finished its job before the signal landed: no stalled job this run');
-
-      // The state and the map show each drone at its newest acknowledged point.
-      for (const [i, d] of t.drones.entries()) {
-        const n = stream.acked.get(d.id)!;
-        const last = new Date(stream.firstTimestamp + (n - 1) * 10).toISOString();
-        const detail = await webApi.get(`/api/v1/drones/${d.id}`, t.viewerToken);
-        expect([i, detail.status, detail.body.state?.timestamp]).toEqual([i, 200, last]);
+    it('renders one Deployment per role, each running the image command with its own ROLES and the production settings', () => {
+      expect(specs.map((s) => s.role).sort()).toEqual(['ingest', 'processor', 'web']);
+      for (const s of specs) {
+        expect([s.deployment, s.argv]).toEqual([s.deployment, ['node', 'dist/src/main.js']]);
+        // Split roles get the shared servers and secrets from the Secret (replaced here by the test's).
+        expect([s.deployment, s.env.REDIS_URL, s.env.MONGO_URL, s.env.JWT_SECRET]).toEqual([
+          s.deployment,
+          servers.REDIS_URL,
+          servers.MONGO_URL,
+          TEST_SECRET_VALUES.JWT_SECRET,
+        ]);
       }
-      const box = await webApi.get('/api/v1/map/drones?bbox=6.9,45.9,7.1,46.1', t.viewerToken);
-      expect(box.status).toBe(200);
-      expect(box.body.features.map((f: { id: string }) => f.id).sort()).toEqual(t.drones.map((d) => d.id).sort());
-      expect(box.body.features.every((f: { properties: { timestamp: string } }) => f.properties.timestamp >= new Date(stream.firstTimestamp).toISOString())).toBe(true);
-      const outside = await webApi.get('/api/v1/map/drones?bbox=100,10,101,11', t.viewerToken);
-      expect(outside.body.features).toEqual([]);
+    });
 
-      // The live stream on web carried events of every drone.
-      for (const d of t.drones) await live.waitFor(droneEvent(d.id), 5_000, `an SSE event of drone ${d.id}`);
+    it('each process serves its role: ingest only telemetry, web the API and stream, processors only health', async () => {
+      for (const p of [ingest, ...processors]) {
+        expect([p.name, (await fetch(`${p.url}/api/v1/drones`)).status, (await fetch(`${p.url}/`)).status]).toEqual([p.name, 404, 404]);
+      }
+      for (const p of [web, ...processors]) {
+        expect([p.name, (await fetch(`${p.url}/api/v1/telemetry`, { method: 'POST' })).status]).toEqual([p.name, 404]);
+      }
+      expect((await fetch(`${web.url}/api/v1/drones`)).status).toBe(401);
+      expect((await fetch(`${ingest.url}/api/v1/telemetry`, { method: 'POST' })).status).toBe(401);
+      const checks = async (p: AppProcess) => Object.keys((await new Api(p.url).get('/health/ready')).body.checks).sort();
+      expect(await checks(ingest)).toEqual(['cache', 'events', 'queue', 'store']);
+      expect(await checks(web)).toEqual(['cache', 'events', 'store']);
+      for (const p of processors) expect(await checks(p)).toEqual(['cache', 'events', 'queue', 'store']);
+    });
 
-      console.log(
-        `manifest roles: ${stream.total} points in ${stream.requests} requests; queue just after SIGKILL ${JSON.stringify(atKill)}; ` +
-          `drained ${drainMs} ms after the last send (${Date.now() - killedAt} ms after the kill); ${recovered.length} stalled job(s) recovered`,
-      );
-    } finally {
-      live.close();
-      await stream.stop();
-    }
-  }, 120_000);
-}, { requires: [testRedisUrl, haveTool ? 'kustomize' : null] });
+    it('ingest → two processors (one SIGKILLed mid-stream) → web: state, track, bbox and SSE, every acknowledged point stored exactly once', async () => {
+      const ingestApi = new Api(ingest.url);
+      const webApi = new Api(web.url);
+      const t: TenantFixture = await makeTenant(webApi, 3);
+      const live = await SseStream.open(`${web.url}/api/v1/map/stream?access_token=${t.viewerToken}`);
+      const stream = new TelemetryStream(ingestApi, t, { batch: 100, intervalMs: 40 });
+      try {
+        await sleep(1500);
+        // Kill at a moment both processors hold running jobs, so the victim surely dies mid-job.
+        let holders = 0;
+        const watchUntil = Date.now() + 10_000;
+        while ((holders = (await lockHolders(queue)).size) < 2 && Date.now() < watchUntil) await sleep(5);
+        const [victim, survivor] = processors;
+        const killed = await victim.stop('SIGKILL');
+        const killedAt = Date.now();
+        const atKill = await jobCounts(queue);
+        expect(holders).toBe(2);
+        await sleep(2000);
+        await stream.stop();
+        expect(stream.problems).toEqual([]);
+        expect(killed.signal).toBe('SIGKILL');
+
+        // Its stalled jobs run again on the survivor (lock 10 s + stalled check 5 s); allow 60 s.
+        const drainMs = await drained(queue, 60_000);
+        const stored = await Promise.all(
+          t.drones.map(async (d) => [d.id, await storedPoints(webApi, t.viewerToken, d.id, stream.firstTimestamp)]),
+        );
+        expect(stored).toEqual(t.drones.map((d) => [d.id, { count: stream.acked.get(d.id), duplicates: 0 }]));
+        expect((await jobCounts(queue)).failed).toBe(0);
+        // Usually the victim dies holding a job and the survivor logs its recovery; on a loaded machine
+        // the victim may finish its job between the check and the kill. Exactly-once holds either way.
+        const recovered = survivor.logs().filter((l) => /stalled/.test(String(l.msg)));
+        if (recovered.length === 0)
+          console.warn('the SIGKILLed processor finished its job before the signal landed: no stalled job this run');
+
+        // The state and the map show each drone at its newest acknowledged point.
+        for (const [i, d] of t.drones.entries()) {
+          const n = stream.acked.get(d.id)!;
+          const last = new Date(stream.firstTimestamp + (n - 1) * 10).toISOString();
+          const detail = await webApi.get(`/api/v1/drones/${d.id}`, t.viewerToken);
+          expect([i, detail.status, detail.body.state?.timestamp]).toEqual([i, 200, last]);
+        }
+        const box = await webApi.get('/api/v1/map/drones?bbox=6.9,45.9,7.1,46.1', t.viewerToken);
+        expect(box.status).toBe(200);
+        expect(box.body.features.map((f: { id: string }) => f.id).sort()).toEqual(t.drones.map((d) => d.id).sort());
+        expect(
+          box.body.features.every(
+            (f: { properties: { timestamp: string } }) => f.properties.timestamp >= new Date(stream.firstTimestamp).toISOString(),
+          ),
+        ).toBe(true);
+        const outside = await webApi.get('/api/v1/map/drones?bbox=100,10,101,11', t.viewerToken);
+        expect(outside.body.features).toEqual([]);
+
+        // The live stream on web carried events of every drone.
+        for (const d of t.drones) await live.waitFor(droneEvent(d.id), 5_000, `an SSE event of drone ${d.id}`);
+
+        console.log(
+          `manifest roles: ${stream.total} points in ${stream.requests} requests; queue just after SIGKILL ${JSON.stringify(atKill)}; ` +
+            `drained ${drainMs} ms after the last send (${Date.now() - killedAt} ms after the kill); ${recovered.length} stalled job(s) recovered`,
+        );
+      } finally {
+        live.close();
+        await stream.stop();
+      }
+    }, 120_000);
+  },
+  { requires: [testRedisUrl, haveTool ? 'kustomize' : null] },
+);

@@ -29,7 +29,12 @@ describeWith(testRedisUrl && testMongoUrl)('flights in split roles (Redis + Ferr
 
   beforeAll(async () => {
     ensureBuild();
-    [ingest, , , web] = await Promise.all([start('ingest', 'ingest'), start('processor-1', 'processor'), start('processor-2', 'processor'), start('web', 'web')]);
+    [ingest, , , web] = await Promise.all([
+      start('ingest', 'ingest'),
+      start('processor-1', 'processor'),
+      start('processor-2', 'processor'),
+      start('web', 'web'),
+    ]);
   }, 10 * 60_000);
   afterAll(() => killAllProcesses());
 

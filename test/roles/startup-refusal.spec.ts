@@ -15,11 +15,19 @@ describe('the built process refuses to start', () => {
     ['ROLES=processor, no REDIS_URL/MONGO_URL', { ROLES: 'processor', JWT_SECRET }, [/REDIS_URL/, /MONGO_URL/]],
     ['ROLES=web, no REDIS_URL/MONGO_URL', { ROLES: 'web', JWT_SECRET }, [/REDIS_URL/, /MONGO_URL/]],
     ['ROLES=ingest,web, no REDIS_URL/MONGO_URL', { ROLES: 'ingest,web', JWT_SECRET }, [/REDIS_URL/, /MONGO_URL/]],
-    ['ROLES=web, servers but no JWT_SECRET', { ROLES: 'web', REDIS_URL: 'redis://127.0.0.1:1', MONGO_URL: 'mongodb://127.0.0.1:1/x' }, [/JWT_SECRET must be set/]],
+    [
+      'ROLES=web, servers but no JWT_SECRET',
+      { ROLES: 'web', REDIS_URL: 'redis://127.0.0.1:1', MONGO_URL: 'mongodb://127.0.0.1:1/x' },
+      [/JWT_SECRET must be set/],
+    ],
   ];
   const badValues: [string, Record<string, string>, RegExp][] = [
     ['PORT=abc', { PORT: 'abc' }, /PORT must be a whole number from 0 to 65535 \(got "abc"\)/],
-    ['REDIS_URL=http://x', { REDIS_URL: 'http://x', MONGO_URL: 'mongodb://127.0.0.1:1/x' }, /REDIS_URL must be a URL starting with redis:\/\//],
+    [
+      'REDIS_URL=http://x',
+      { REDIS_URL: 'http://x', MONGO_URL: 'mongodb://127.0.0.1:1/x' },
+      /REDIS_URL must be a URL starting with redis:\/\//,
+    ],
   ];
 
   // All of them at once: each is a separate process that should exit by itself within seconds.

@@ -40,7 +40,10 @@ describeWith(testRedisUrl && testMongoUrl)('user revocation across replicas (Red
     expect(stream.status).toBe(200);
     expect((await api1.req('DELETE', `/api/v1/users/${u.id}`, { token: t.adminToken })).status).toBe(204);
     expect(await refusedWithin(api2, u.token)).toBeLessThan(5000);
-    const text = await Promise.race([stream.ended, new Promise<string>((_, r) => setTimeout(() => r(new Error('stream still open after 5 s')), 5000))]);
+    const text = await Promise.race([
+      stream.ended,
+      new Promise<string>((_, r) => setTimeout(() => r(new Error('stream still open after 5 s')), 5000)),
+    ]);
     expect(text).toMatch(/closed token-revoked/);
   });
 
@@ -59,7 +62,10 @@ describeWith(testRedisUrl && testMongoUrl)('user revocation across replicas (Red
     expect(stream.status).toBe(200);
     expect((await api1.req('DELETE', `/api/v1/users/${u.id}`, { token: t.adminToken })).status).toBe(204);
     expect(await refusedWithin(api3, u.token)).toBeLessThan(5000);
-    const text = await Promise.race([stream.ended, new Promise<string>((_, r) => setTimeout(() => r(new Error('stream still open after 5 s')), 5000))]);
+    const text = await Promise.race([
+      stream.ended,
+      new Promise<string>((_, r) => setTimeout(() => r(new Error('stream still open after 5 s')), 5000)),
+    ]);
     expect(text).toMatch(/closed token-revoked/);
   });
 });

@@ -20,7 +20,28 @@ const parse = (args: string[], env: Record<string, string> = {}) => parseSimulat
 
 describe('simulator flags', () => {
   it('reads every flag', () => {
-    const a = parse(['--url', 'https://x.example/', '--drones', '7', '--rate', '2.5', '--batch', '10', '--duration', '30', '--admin-token', 'tok', '--tenant', 'T', '--seed', '42', '--save-keys', 'k.json', '--name-prefix', 'fleet']);
+    const a = parse([
+      '--url',
+      'https://x.example/',
+      '--drones',
+      '7',
+      '--rate',
+      '2.5',
+      '--batch',
+      '10',
+      '--duration',
+      '30',
+      '--admin-token',
+      'tok',
+      '--tenant',
+      'T',
+      '--seed',
+      '42',
+      '--save-keys',
+      'k.json',
+      '--name-prefix',
+      'fleet',
+    ]);
     expect(a).toMatchObject({
       help: false,
       url: 'https://x.example',
@@ -39,7 +60,15 @@ describe('simulator flags', () => {
 
   it('has defaults and takes ADMIN_TOKEN from the environment', () => {
     const a = parse([], { ADMIN_TOKEN: 'from-env' });
-    expect(a).toMatchObject({ url: 'http://127.0.0.1:3000', drones: null, rate: 1, batch: 0, duration: null, adminToken: 'from-env', seedGiven: false });
+    expect(a).toMatchObject({
+      url: 'http://127.0.0.1:3000',
+      drones: null,
+      rate: 1,
+      batch: 0,
+      duration: null,
+      adminToken: 'from-env',
+      seedGiven: false,
+    });
   });
 
   it('--help', () => {

@@ -130,7 +130,11 @@ describe('demo mode', () => {
       'the demo to rotate the key again',
     );
     const since = Date.now();
-    await waitFor(async () => Date.parse((await api.get(`/api/v1/drones/${target.id}`, admin)).body.state.timestamp) > since, 10_000, 'new points');
+    await waitFor(
+      async () => Date.parse((await api.get(`/api/v1/drones/${target.id}`, admin)).body.state.timestamp) > since,
+      10_000,
+      'new points',
+    );
     expect(demo!.fleet!.stats().failedDrones).toBe(0);
   });
 

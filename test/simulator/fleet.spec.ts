@@ -103,7 +103,14 @@ describe('Fleet (HTTP behaviour against a scripted endpoint)', () => {
     const ingest = new FakeIngest();
     ingest.script('key-0', refused, refused, () => json(503, { statusCode: 503, error: 'Service Unavailable', message: 'draining' }));
     const logs: string[] = [];
-    const fleet = new Fleet({ url: 'http://sim.test', drones: drones(1), rate: 10, seed: 1, fetch: ingest.fetch, log: (_l, msg, f) => logs.push(`${msg} ${JSON.stringify(f)}`) });
+    const fleet = new Fleet({
+      url: 'http://sim.test',
+      drones: drones(1),
+      rate: 10,
+      seed: 1,
+      fetch: ingest.fetch,
+      log: (_l, msg, f) => logs.push(`${msg} ${JSON.stringify(f)}`),
+    });
     fleet.start();
     await wait(2500);
     await fleet.stop();
@@ -136,7 +143,9 @@ describe('Fleet (HTTP behaviour against a scripted endpoint)', () => {
 
   it('counts points the API rejects and keeps flying', async () => {
     const ingest = new FakeIngest();
-    ingest.script('key-0', () => json(400, { statusCode: 400, error: 'Bad Request', message: ['speed must be a number between 0 and 200 (m/s)'] }));
+    ingest.script('key-0', () =>
+      json(400, { statusCode: 400, error: 'Bad Request', message: ['speed must be a number between 0 and 200 (m/s)'] }),
+    );
     const fleet = new Fleet({ url: 'http://sim.test', drones: drones(1), rate: 10, seed: 1, fetch: ingest.fetch });
     fleet.start();
     await wait(500);
@@ -163,10 +172,27 @@ describe('Fleet (HTTP behaviour against a scripted endpoint)', () => {
   });
 
   it('formats a progress line with every counter', () => {
-    const fake = { stats: () => ({ drones: 5, failedDrones: 0, sampled: 100, sent: 90, accepted: 88, duplicates: 2, rejected: 0, rateLimited: 3, errors: 1, requests: 90, dropped: 0, queued: 10 }) };
+    const fake = {
+      stats: () => ({
+        drones: 5,
+        failedDrones: 0,
+        sampled: 100,
+        sent: 90,
+        accepted: 88,
+        duplicates: 2,
+        rejected: 0,
+        rateLimited: 3,
+        errors: 1,
+        requests: 90,
+        dropped: 0,
+        queued: 10,
+      }),
+    };
     const meter = new ProgressMeter(fake, 5, 0);
     const line = meter.line(1000);
-    expect(line).toMatch(/drones 5\/5 \| sent 90 \| accepted 88 \| duplicates 2 \| rejected 0 \| 429s 3 \| errors 1 \| queued 10 \| rate 0\.0\/s \(target 25\.0\/s\)/);
+    expect(line).toMatch(
+      /drones 5\/5 \| sent 90 \| accepted 88 \| duplicates 2 \| rejected 0 \| 429s 3 \| errors 1 \| queued 10 \| rate 0\.0\/s \(target 25\.0\/s\)/,
+    );
     expect(formatProgress({ ...fake.stats(), dropped: 4 }, 3, 12.5, 25)).toMatch(/dropped 4 \| rate 12\.5\/s/);
   });
 

@@ -77,7 +77,21 @@ describe('flight model', () => {
     const fleet = createFleetFlights(20, { seed: SEED, start: T0 });
     const statuses = new Set<string>();
     const problems: string[] = [];
-    const FIELDS = ['accuracy', 'altitude', 'battery', 'heading', 'heightAgl', 'lat', 'lon', 'speed', 'status', 'timestamp', 'verticalSpeed'].sort().join();
+    const FIELDS = [
+      'accuracy',
+      'altitude',
+      'battery',
+      'heading',
+      'heightAgl',
+      'lat',
+      'lon',
+      'speed',
+      'status',
+      'timestamp',
+      'verticalSpeed',
+    ]
+      .sort()
+      .join();
     let samplesChecked = 0;
     for (const f of fleet) {
       for (let t = T0; t < T0 + 4 * 3_600_000; t += 2_000) {
@@ -87,11 +101,24 @@ describe('flight model', () => {
         if (Array.isArray(checked)) problems.push(`invalid point ${JSON.stringify(point)}: ${checked.join('; ')}`);
         // The documented ranges, checked by hand too (expect() per sample would be slow).
         const inRange =
-          s.lat >= -90 && s.lat <= 90 && s.lon >= -180 && s.lon <= 180 &&
-          s.speed >= 0 && s.speed <= 200 && s.heading >= 0 && s.heading < 360 &&
-          s.battery >= 0 && s.battery <= 100 && s.altitude >= -500 && s.altitude <= 20000 &&
-          s.heightAgl >= -100 && s.heightAgl <= 20000 && s.verticalSpeed >= -100 && s.verticalSpeed <= 100 &&
-          s.accuracy >= 0 && s.accuracy <= 10000;
+          s.lat >= -90 &&
+          s.lat <= 90 &&
+          s.lon >= -180 &&
+          s.lon <= 180 &&
+          s.speed >= 0 &&
+          s.speed <= 200 &&
+          s.heading >= 0 &&
+          s.heading < 360 &&
+          s.battery >= 0 &&
+          s.battery <= 100 &&
+          s.altitude >= -500 &&
+          s.altitude <= 20000 &&
+          s.heightAgl >= -100 &&
+          s.heightAgl <= 20000 &&
+          s.verticalSpeed >= -100 &&
+          s.verticalSpeed <= 100 &&
+          s.accuracy >= 0 &&
+          s.accuracy <= 10000;
         if (!inRange) problems.push(`out of range: ${JSON.stringify(point)}`);
         if (t === T0 && Object.keys(point).sort().join() !== FIELDS) problems.push(`unexpected fields: ${Object.keys(point).join()}`);
         // Stays over Berlin (waypoints inside the city box, plus a little noise).

@@ -41,16 +41,26 @@ describe('simulator against the real app', () => {
 
   it('single points: creates tenant and admin, registers 5 drones, flies them 3 s at 5 Hz with nothing rejected', async () => {
     const { res, stderr } = await run([
-      '--url', app.url,
-      '--admin-token', ADMIN_TOKEN,
-      '--email', email,
-      '--password', password,
-      '--tenant', 'Simulator integration',
-      '--drones', '5',
-      '--rate', '5',
-      '--duration', '3',
-      '--seed', '7',
-      '--save-keys', join(dir, 'keys.json'),
+      '--url',
+      app.url,
+      '--admin-token',
+      ADMIN_TOKEN,
+      '--email',
+      email,
+      '--password',
+      password,
+      '--tenant',
+      'Simulator integration',
+      '--drones',
+      '5',
+      '--rate',
+      '5',
+      '--duration',
+      '3',
+      '--seed',
+      '7',
+      '--save-keys',
+      join(dir, 'keys.json'),
     ]);
     expect(res.code).toBe(0);
     first = res;
@@ -84,7 +94,20 @@ describe('simulator against the real app', () => {
   });
 
   it('batch mode: the same drones from --keys, 5 points per request, nothing rejected', async () => {
-    const { res } = await run(['--url', app.url, '--keys', join(dir, 'keys.json'), '--rate', '5', '--batch', '5', '--duration', '3', '--seed', '8']);
+    const { res } = await run([
+      '--url',
+      app.url,
+      '--keys',
+      join(dir, 'keys.json'),
+      '--rate',
+      '5',
+      '--batch',
+      '5',
+      '--duration',
+      '3',
+      '--seed',
+      '8',
+    ]);
     expect(res.code).toBe(0);
     const s = res.stats!;
     expect(s).toMatchObject({ drones: 5, failedDrones: 0, rejected: 0, errors: 0, rateLimited: 0, dropped: 0 });

@@ -14,7 +14,7 @@ import { servicesRequired } from './services.js';
 
 // Browser globals for the functions that run in the page (page.evaluate / waitForFunction): the
 // project's tsconfig has no DOM lib, and a module-local declaration keeps them out of Node code.
-declare const window: any, document: any, localStorage: any, requestAnimationFrame: (cb: () => void) => number;
+declare const window: any, document: any;
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -37,8 +37,10 @@ export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
   const what = `Chromium is not available at ${CHROMIUM} (set CHROMIUM=…)`;
   if (servicesRequired) throw new Error(`\n*** ${what}, and DRONETRACK_REQUIRE_SERVICES=1 requires the browser end-to-end suites. ***\n`);
-  console.warn(`\n*** ${what}: the browser end-to-end suites are SKIPPED. ` +
-    'Install the distribution package (e.g. apt-get install chromium), or set DRONETRACK_REQUIRE_SERVICES=1 to make this fatal. ***\n');
+  console.warn(
+    `\n*** ${what}: the browser end-to-end suites are SKIPPED. ` +
+      'Install the distribution package (e.g. apt-get install chromium), or set DRONETRACK_REQUIRE_SERVICES=1 to make this fatal. ***\n',
+  );
   return false;
 }
 
@@ -73,12 +75,15 @@ export async function openApp(browser: Browser, baseUrl: string): Promise<TestPa
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 40[13]/.test(m.text())) errors.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 40[13]/.test(m.text()))
+      errors.push(`console: ${m.text()}`);
   });
   // Content-Security-Policy violations (the server's CSP must fit the app, MapLibre included).
   await page.exposeFunction('__dtCspViolation', (v: string) => errors.push(`csp violation: ${v}`));
   await page.addInitScript(() =>
-    document.addEventListener('securitypolicyviolation', (e: any) => (window as any).__dtCspViolation(`${e.violatedDirective} blocked ${e.blockedURI}`)),
+    document.addEventListener('securitypolicyviolation', (e: any) =>
+      (window as any).__dtCspViolation(`${e.violatedDirective} blocked ${e.blockedURI}`),
+    ),
   );
   await page.goto(`${baseUrl}/`);
   return { context, page, errors };
@@ -131,11 +136,24 @@ export function mapState(page: Page): Promise<MapState> {
     for (const f of map.querySourceFeatures('drones')) {
       const p = f.properties;
       const [lon, lat] = f.geometry.coordinates;
-      byId.set(String(p.id), { id: String(p.id), status: p.status, online: p.online, lowBattery: p.lowBattery, heading: p.heading ?? null, lon, lat });
+      byId.set(String(p.id), {
+        id: String(p.id),
+        status: p.status,
+        online: p.online,
+        lowBattery: p.lowBattery,
+        heading: p.heading ?? null,
+        lon,
+        lat,
+      });
     }
     const layers = ['drone-icon', 'drone-lowbat', 'drone-offline'].filter((l) => map.getLayer(l));
     const rendered = new Set<string>(map.queryRenderedFeatures({ layers }).map((f: any) => String(f.properties.id)));
-    return { source: [...byId.values()], rendered: [...rendered], land: map.querySourceFeatures('land').length, store: [...app.store.features.keys()] };
+    return {
+      source: [...byId.values()],
+      rendered: [...rendered],
+      land: map.querySourceFeatures('land').length,
+      store: [...app.store.features.keys()],
+    };
   });
 }
 
@@ -145,7 +163,13 @@ export function renderedAt(page: Page, lon: number, lat: number, radiusPx = 8): 
     ([x, y, r]) => {
       const map = (window as any).__dtPerf.app().map.map;
       const p = map.project([x, y]);
-      const hits = map.queryRenderedFeatures([[p.x - r, p.y - r], [p.x + r, p.y + r]], { layers: ['drone-icon'] });
+      const hits = map.queryRenderedFeatures(
+        [
+          [p.x - r, p.y - r],
+          [p.x + r, p.y + r],
+        ],
+        { layers: ['drone-icon'] },
+      );
       return hits.map((f: any) => String(f.properties.id));
     },
     [lon, lat, radiusPx] as const,

@@ -23,7 +23,13 @@ export async function runFlightScenario(ingest: Api, web: Api): Promise<{ flight
   const key = t.drones[0].deviceKey;
   const t0 = Date.now() - 3 * 3600 * S;
   const at = (sec: number, extra: Record<string, unknown> = {}) =>
-    point({ timestamp: new Date(t0 + sec * S).toISOString(), lat: 52.5 + sec / 1e5, altitude: 100 + (sec % 50), battery: 100 - sec / 100, ...extra });
+    point({
+      timestamp: new Date(t0 + sec * S).toISOString(),
+      lat: 52.5 + sec / 1e5,
+      altitude: 100 + (sec % 50),
+      battery: 100 - sec / 100,
+      ...extra,
+    });
   const send = async (...points: Record<string, unknown>[]) => {
     const res = await ingest.post('/api/v1/telemetry', { points }, key);
     if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(res.body)}`);
@@ -44,10 +50,14 @@ export async function runFlightScenario(ingest: Api, web: Api): Promise<{ flight
     }));
   };
   const until = (what: string, ok: (f: { id: string; shape: FlightShape }[]) => boolean) =>
-    waitFor(async () => {
-      const f = await shapes();
-      return ok(f) ? f : null;
-    }, 15_000, what);
+    waitFor(
+      async () => {
+        const f = await shapes();
+        return ok(f) ? f : null;
+      },
+      15_000,
+      what,
+    );
 
   // The second half of a flight arrives first, then the buffered first half in reverse batches.
   const flightA = Array.from({ length: 60 }, (_, i) => at(10 + i * 10));

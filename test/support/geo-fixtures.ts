@@ -2,7 +2,15 @@
 export function square(lon: number, lat: number, d = 0.01): { type: 'Polygon'; coordinates: number[][][] } {
   return {
     type: 'Polygon',
-    coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]],
+    coordinates: [
+      [
+        [lon - d, lat - d],
+        [lon + d, lat - d],
+        [lon + d, lat + d],
+        [lon - d, lat + d],
+        [lon - d, lat - d],
+      ],
+    ],
   };
 }
 

@@ -35,8 +35,18 @@ export default async function globalSetup(): Promise<void> {
     const external = process.env.TEST_MONGO_URLS || process.env.TEST_MONGO_URL;
     const [, ferret, secantus] = await Promise.allSettled([
       provide('redis-server', 'TEST_REDIS_URL', startRedis, 'redis-server', running),
-      external ? null : provide('FerretDB', 'TEST_FERRETDB_URL', startFerretDb, 'FerretDB on PostgreSQL (scripts/install-ferretdb.sh, postgresql-15)', running),
-      external ? null : provide('SecantusDB', 'TEST_SECANTUS_URL', startSecantus, 'SecantusDB (scripts/install-test-services.sh venv)', running),
+      external
+        ? null
+        : provide(
+            'FerretDB',
+            'TEST_FERRETDB_URL',
+            startFerretDb,
+            'FerretDB on PostgreSQL (scripts/install-ferretdb.sh, postgresql-15)',
+            running,
+          ),
+      external
+        ? null
+        : provide('SecantusDB', 'TEST_SECANTUS_URL', startSecantus, 'SecantusDB (scripts/install-test-services.sh venv)', running),
     ]).then((results) => {
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -45,7 +55,9 @@ export default async function globalSetup(): Promise<void> {
     if (!process.env.TEST_MONGO_URLS) {
       const servers: MongoTestServer[] = process.env.TEST_MONGO_URL
         ? [{ name: 'MongoDB', url: process.env.TEST_MONGO_URL }]
-        : [ferret && { name: 'FerretDB', url: ferret }, secantus && { name: 'SecantusDB', url: secantus }].filter((s): s is MongoTestServer => !!s);
+        : [ferret && { name: 'FerretDB', url: ferret }, secantus && { name: 'SecantusDB', url: secantus }].filter(
+            (s): s is MongoTestServer => !!s,
+          );
       process.env.TEST_MONGO_URLS = formatMongoServers(servers);
     }
     const names = parseMongoServers(process.env.TEST_MONGO_URLS).map((s: MongoTestServer) => s.name);

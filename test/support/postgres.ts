@@ -25,7 +25,9 @@ export function postgresBinDir(): string | null {
   if (process.env.PG_BIN) return existsSync(join(process.env.PG_BIN, 'initdb')) ? process.env.PG_BIN : null;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
-  const majors = readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a));
+  const majors = readdirSync(root)
+    .filter((d) => /^\d+$/.test(d))
+    .sort((a, b) => Number(b) - Number(a));
   const dir = majors.map((m) => join(root, m, 'bin')).find((d) => existsSync(join(d, 'initdb')));
   return dir ?? null;
 }
@@ -41,7 +43,9 @@ function run(bin: string, args: string[], what: string): void {
   const [cmd, argv] = pgCommand(bin, args);
   const r = spawnSync(cmd, argv, { encoding: 'utf8', cwd: tmpdir() });
   if (r.status !== 0) {
-    throw new Error(`PostgreSQL: ${what} failed (${r.error?.message ?? `exit ${r.status}`}): ${cmd} ${argv.join(' ')}\n${r.stdout}${r.stderr}`);
+    throw new Error(
+      `PostgreSQL: ${what} failed (${r.error?.message ?? `exit ${r.status}`}): ${cmd} ${argv.join(' ')}\n${r.stdout}${r.stderr}`,
+    );
   }
 }
 

@@ -97,7 +97,11 @@ export class AppProcess {
     this.name = options.name;
     this.env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env };
     const [cmd, ...args] = options.argv ?? START_ARGV;
-    this.child = spawn(basename(cmd) === 'node' ? process.execPath : cmd, args, { cwd: REPO_ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(basename(cmd) === 'node' ? process.execPath : cmd, args, {
+      cwd: REPO_ROOT,
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     running.add(this);
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.stdout = (this.stdout + s).slice(-MAX_OUTPUT)));
     this.child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.stderr = (this.stderr + s).slice(-MAX_OUTPUT)));
@@ -159,7 +163,8 @@ export class AppProcess {
     const deadline = Date.now() + timeoutMs;
     let last = 'no answer';
     while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`${this.name} exited (${JSON.stringify(await this.exited)}) before it was ready\n${this.output()}`);
+      if (!this.running)
+        throw new Error(`${this.name} exited (${JSON.stringify(await this.exited)}) before it was ready\n${this.output()}`);
       try {
         const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2000) });
         last = `${res.status} ${await res.text()}`;
@@ -193,7 +198,10 @@ export function spawnApp(options: SpawnOptions): AppProcess {
 }
 
 /** Runs a process that is expected to exit by itself; kills it after `timeoutMs`. */
-export async function runToExit(options: SpawnOptions, timeoutMs = 20_000): Promise<Exit & { ms: number; stdout: string; stderr: string; timedOut: boolean }> {
+export async function runToExit(
+  options: SpawnOptions,
+  timeoutMs = 20_000,
+): Promise<Exit & { ms: number; stdout: string; stderr: string; timedOut: boolean }> {
   const p = new AppProcess(options);
   let timer: NodeJS.Timeout | undefined;
   const exit = await Promise.race([p.exited, new Promise<null>((r) => (timer = setTimeout(() => r(null), timeoutMs)))]);

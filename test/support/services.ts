@@ -106,8 +106,22 @@ export async function startRedis(): Promise<RunningServer | null> {
   // AOF with fsync on every write: the same durability the deployment documents for Bull jobs.
   const child = spawn(
     bin,
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes',
-      '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: 'ignore' },
   );
   await waitForPort(port, child, 'redis-server');
@@ -130,8 +144,15 @@ export async function startFerretDb(): Promise<RunningServer | null> {
   const log = openSync(join(dir, 'ferretdb.log'), 'w');
   const child = spawn(
     bin,
-    ['--handler=postgresql', `--postgresql-url=${pg.url}`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`,
-      '--telemetry=disable', '--log-level=error', '--debug-addr=-'],
+    [
+      '--handler=postgresql',
+      `--postgresql-url=${pg.url}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${dir}`,
+      '--telemetry=disable',
+      '--log-level=error',
+      '--debug-addr=-',
+    ],
     { stdio: ['ignore', log, log] },
   );
   closeSync(log);
@@ -140,7 +161,7 @@ export async function startFerretDb(): Promise<RunningServer | null> {
   } catch (e) {
     const tail = readFileSync(join(dir, 'ferretdb.log'), 'utf8').split('\n').slice(-15).join('\n');
     await stopper(child, dir, () => pg.stop())();
-    throw new Error(`${(e as Error).message}\n${tail}`);
+    throw new Error(`${(e as Error).message}\n${tail}`, { cause: e });
   }
   const dog = watchdog(child, bin, [`rm -rf '${dir}'`, pg.shutdownScript]);
   return { url: `mongodb://127.0.0.1:${port}/`, stop: stopper(child, dir, () => pg.stop(), dog) };
@@ -167,7 +188,7 @@ export async function startSecantus(): Promise<RunningServer | null> {
   } catch (e) {
     const tail = readFileSync(join(dir, 'secantusd.log'), 'utf8').split('\n').slice(-15).join('\n');
     await stopper(child, dir)();
-    throw new Error(`${(e as Error).message}\n${tail}`);
+    throw new Error(`${(e as Error).message}\n${tail}`, { cause: e });
   }
   const dog = watchdog(child, bin, [`rm -rf '${dir}'`]);
   return { url: `mongodb://127.0.0.1:${port}/`, stop: stopper(child, dir, undefined, dog) };
@@ -176,8 +197,12 @@ export async function startSecantus(): Promise<RunningServer | null> {
 /** Says loudly why a suite is skipped, or fails when CI requires the services. */
 export function reportMissing(what: string): void {
   if (servicesRequired) {
-    throw new Error(`\n*** ${what} is not available, and DRONETRACK_REQUIRE_SERVICES=1 requires it. Run scripts/install-test-services.sh. ***\n`);
+    throw new Error(
+      `\n*** ${what} is not available, and DRONETRACK_REQUIRE_SERVICES=1 requires it. Run scripts/install-test-services.sh. ***\n`,
+    );
   }
-  console.warn(`\n*** ${what} is not available: its adapter suites are SKIPPED. ` +
-    'Run scripts/install-test-services.sh, or set DRONETRACK_REQUIRE_SERVICES=1 to make this fatal. ***\n');
+  console.warn(
+    `\n*** ${what} is not available: its adapter suites are SKIPPED. ` +
+      'Run scripts/install-test-services.sh, or set DRONETRACK_REQUIRE_SERVICES=1 to make this fatal. ***\n',
+  );
 }

@@ -15,7 +15,11 @@ export interface TestApp {
 }
 
 /** The real Nest app on a free port with a fresh data dir; env overrides pick adapters. */
-export async function startTestApp(env: Record<string, string> = {}, keepDataDir?: string, logger = new JsonLogger('error')): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  keepDataDir?: string,
+  logger = new JsonLogger('error'),
+): Promise<TestApp> {
   const dataDir = keepDataDir ?? mkdtempSync(join(tmpdir(), 'dt-app-'));
   const config = loadConfig({
     ADMIN_TOKEN,
@@ -50,7 +54,11 @@ export interface Res<T = any> {
 export class Api {
   constructor(readonly base: string) {}
 
-  async req<T = any>(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Res<T>> {
+  async req<T = any>(
+    method: string,
+    path: string,
+    opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<Res<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     let body: string | undefined;
@@ -123,7 +131,17 @@ export async function waitFor<T>(check: () => Promise<T | null | undefined | fal
 }
 
 export function point(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { timestamp: new Date().toISOString(), lat: 52.52, lon: 13.405, altitude: 100, speed: 10, heading: 90, battery: 80, status: 'airborne', ...overrides };
+  return {
+    timestamp: new Date().toISOString(),
+    lat: 52.52,
+    lon: 13.405,
+    altitude: 100,
+    speed: 10,
+    heading: 90,
+    battery: 80,
+    status: 'airborne',
+    ...overrides,
+  };
 }
 
 /** Reads an SSE stream until `count` events (those `accept` keeps, if given) arrive. */

@@ -26,7 +26,12 @@ export class WebhookReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        const received = { eventId: String(req.headers['dronetrack-event-id']), signature: String(req.headers['dronetrack-signature']), body, json: JSON.parse(body) };
+        const received = {
+          eventId: String(req.headers['dronetrack-event-id']),
+          signature: String(req.headers['dronetrack-signature']),
+          body,
+          json: JSON.parse(body),
+        };
         this.requests.push(received);
         res.statusCode = this.respond ? this.respond(received) : (this.plan.shift() ?? 200);
         res.end('ok');

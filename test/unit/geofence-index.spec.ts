@@ -50,7 +50,9 @@ describe('GeofenceIndex', () => {
   });
 
   it('judges a point among 1,000 geofences by the few near it', () => {
-    const fences = Array.from({ length: 1000 }, (_, i) => geofenceOf(t, { geometry: square(-170 + (i % 100) * 3, -60 + Math.floor(i / 100) * 10, 0.5) }));
+    const fences = Array.from({ length: 1000 }, (_, i) =>
+      geofenceOf(t, { geometry: square(-170 + (i % 100) * 3, -60 + Math.floor(i / 100) * 10, 0.5) }),
+    );
     const index = new GeofenceIndex(fences);
     expect(index.violations('d', at(-170, -60), null)).toEqual(new Set([fences[0].id]));
     expect(index.violations('d', at(-168.5, -60), null)).toEqual(new Set());

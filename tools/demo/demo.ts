@@ -139,7 +139,12 @@ export async function startDemo(config: AppConfig, url: string, logger: JsonLogg
 }
 
 /** Logs in as the demo admin; on first start creates the tenant and the admin. */
-async function ensureAdmin(client: SetupClient, config: AppConfig, fleetFile: string, log: LogFn): Promise<{ token: string; tenantId: string }> {
+async function ensureAdmin(
+  client: SetupClient,
+  config: AppConfig,
+  fleetFile: string,
+  log: LogFn,
+): Promise<{ token: string; tenantId: string }> {
   let token = await client.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
   if (!token) {
     // A tenant created by an interrupted first start is reused rather than duplicated.
@@ -182,7 +187,13 @@ async function tryCreateUser(
 }
 
 /** demo-001…: known ones reuse the saved key (or get a new one), missing ones are registered. */
-async function ensureDrones(client: SetupClient, token: string, state: DemoFleetFile, count: number, fleetFile: string): Promise<FleetDrone[]> {
+async function ensureDrones(
+  client: SetupClient,
+  token: string,
+  state: DemoFleetFile,
+  count: number,
+  fleetFile: string,
+): Promise<FleetDrone[]> {
   const existing = await client.listDrones(token);
   const byName = new Map<string, string>();
   for (const d of [...existing].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
@@ -208,11 +219,10 @@ async function ensureDrones(client: SetupClient, token: string, state: DemoFleet
     else toRegister.push(i);
   }
   if (toRegister.length > 0) {
-    const registered = await client.registerDrones(
-      token,
-      toRegister.map(demoDroneName),
-      (j) => ({ serialNumber: `DA-${String(toRegister[j] + 1).padStart(4, '0')}`, model: DEMO_MODELS[toRegister[j] % DEMO_MODELS.length] }),
-    );
+    const registered = await client.registerDrones(token, toRegister.map(demoDroneName), (j) => ({
+      serialNumber: `DA-${String(toRegister[j] + 1).padStart(4, '0')}`,
+      model: DEMO_MODELS[toRegister[j] % DEMO_MODELS.length],
+    }));
     registered.forEach((d, j) => (result[toRegister[j]] = { id: d.id, name: d.name, deviceKey: d.deviceKey }));
     changed = true;
   }

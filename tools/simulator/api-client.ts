@@ -58,7 +58,7 @@ export class SetupClient {
   }
 
   /** One call; resolves with any status in `expect`, retries transient failures. */
-  async call<T = any>(
+  async call<T = unknown>(
     what: string,
     method: string,
     path: string,
@@ -122,7 +122,13 @@ export class SetupClient {
   }
 
   async createTenant(adminToken: string, name: string): Promise<{ id: string; name: string }> {
-    return (await this.call('create tenant', 'POST', '/api/v1/tenants', { token: adminToken, body: { name }, expect: [201] })).body;
+    return (
+      await this.call<{ id: string; name: string }>('create tenant', 'POST', '/api/v1/tenants', {
+        token: adminToken,
+        body: { name },
+        expect: [201],
+      })
+    ).body;
   }
 
   /** Creates a user; false when the email is already taken (409). */
@@ -137,13 +143,21 @@ export class SetupClient {
 
   /** An access token, or null for wrong credentials (401). */
   async login(email: string, password: string): Promise<string | null> {
-    const res = await this.call<{ accessToken: string }>('log in', 'POST', '/api/v1/auth/login', { body: { email, password }, expect: [200, 401] });
+    const res = await this.call<{ accessToken: string }>('log in', 'POST', '/api/v1/auth/login', {
+      body: { email, password },
+      expect: [200, 401],
+    });
     return res.status === 200 ? res.body.accessToken : null;
   }
 
   /** The calling user's tenant (GET /me, this product's self-service endpoint). */
   async me(token: string): Promise<{ id: string; email: string; role: string; tenantId: string; tenantName?: string }> {
-    return (await this.call('who am I', 'GET', '/api/v1/me', { token, expect: [200] })).body;
+    return (
+      await this.call<{ id: string; email: string; role: string; tenantId: string; tenantName?: string }>('who am I', 'GET', '/api/v1/me', {
+        token,
+        expect: [200],
+      })
+    ).body;
   }
 
   async registerDrone(token: string, drone: { name: string; serialNumber?: string; model?: string }): Promise<RegisteredDrone> {
@@ -166,10 +180,15 @@ export class SetupClient {
     let cursor: string | null = null;
     do {
       const query: string = `?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res: { body: { items: DroneListItem[]; nextCursor: string | null } } = await this.call('list drones', 'GET', `/api/v1/drones${query}`, {
-        token,
-        expect: [200],
-      });
+      const res: { body: { items: DroneListItem[]; nextCursor: string | null } } = await this.call(
+        'list drones',
+        'GET',
+        `/api/v1/drones${query}`,
+        {
+          token,
+          expect: [200],
+        },
+      );
       all.push(...res.body.items);
       cursor = res.body.nextCursor;
     } while (cursor);

@@ -112,7 +112,8 @@ export function parseSimulatorArgs(argv: string[], env: Record<string, string | 
 
   const drones = intFlag('drones', str('drones'), 1, 100_000);
   const rate = numberFlag('rate', str('rate'), 1);
-  if (!(rate > 0 && rate <= 1000)) throw new UsageError(`--rate must be a number of samples per second above 0 and at most 1000 (got ${rate})`);
+  if (!(rate > 0 && rate <= 1000))
+    throw new UsageError(`--rate must be a number of samples per second above 0 and at most 1000 (got ${rate})`);
   const batch = intFlag('batch', str('batch'), 1, 1000) ?? 0;
   const durationRaw = str('duration');
   const duration = durationRaw === null ? null : numberFlag('duration', durationRaw, 0);
@@ -176,7 +177,12 @@ function cleanParseError(err: unknown): string {
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (unknown) return `unknown option ${unknown[1]}`;
   const missing = /Option '([^']+)' argument missing/.exec(message);
-  if (missing) return `${missing[1].split(',').pop()!.trim().replace(/ <value>$/, '')} needs a value`;
+  if (missing)
+    return `${missing[1]
+      .split(',')
+      .pop()!
+      .trim()
+      .replace(/ <value>$/, '')} needs a value`;
   const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);
   if (ambiguous) return `${ambiguous[1]} needs a value (to pass one that starts with a dash, write ${ambiguous[1]}=VALUE)`;
   const positional = /Unexpected argument '([^']+)'/.exec(message);

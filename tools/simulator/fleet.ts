@@ -102,12 +102,23 @@ export class Fleet {
   private timer: NodeJS.Timeout | null = null;
   private flushing = false;
   private stopping: Promise<void> | null = null;
-  private readonly counters = { sampled: 0, sent: 0, accepted: 0, duplicates: 0, rejected: 0, rateLimited: 0, errors: 0, requests: 0, dropped: 0 };
+  private readonly counters = {
+    sampled: 0,
+    sent: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    rateLimited: 0,
+    errors: 0,
+    requests: 0,
+    dropped: 0,
+  };
 
   constructor(private readonly options: FleetOptions) {
     if (!(options.rate > 0 && options.rate <= 1000)) throw new RangeError('rate must be > 0 and <= 1000 samples per second');
     const batch = options.batch ?? 0;
-    if (!Number.isInteger(batch) || batch < 0 || batch > 1000) throw new RangeError('batch must be a whole number from 1 to 1000 (0 for single points)');
+    if (!Number.isInteger(batch) || batch < 0 || batch > 1000)
+      throw new RangeError('batch must be a whole number from 1 to 1000 (0 for single points)');
     this.batch = batch;
     this.periodMs = 1000 / options.rate;
     this.maxQueue = options.maxQueue ?? Math.max(1000, Math.ceil(options.rate * 300));
@@ -288,7 +299,11 @@ export class Fleet {
         this.counters.requests++;
         this.counters.sent += points.length;
         this.counters.rejected += points.length;
-        this.log.emit('rejected', 'warn', 'points rejected by the API', { drone, status: res.status, error: errorMessage(answer, res.statusText) });
+        this.log.emit('rejected', 'warn', 'points rejected by the API', {
+          drone,
+          status: res.status,
+          error: errorMessage(answer, res.statusText),
+        });
         return 'done';
       }
       this.counters.errors++;

@@ -352,7 +352,9 @@ export class DroneFlight {
   /** The mission flying (or charging for) at `t`. */
   missionAt(t: number): Mission {
     if (this.missions.length === 0 || t < this.missions[0].t0) {
-      this.missions = [planMission(this.spec, this.seed, 0, this.origin, this.spec.initialBattery, this.spec.initialHeading, this.profile, this.city)];
+      this.missions = [
+        planMission(this.spec, this.seed, 0, this.origin, this.spec.initialBattery, this.spec.initialHeading, this.profile, this.city),
+      ];
     }
     let last = this.missions[this.missions.length - 1];
     while (t >= last.t1) {
@@ -433,7 +435,9 @@ export function createFleetFlights(
     const spec = droneSpec(options.seed, i, options.city);
     // Up to 25 minutes into its cycle, so the fleet is not all charging at once.
     const offset = floor(new Rng(hashSeed(options.seed, 'offset', i)).range(0, 25 * 60_000));
-    flights.push(new DroneFlight(spec, { seed: options.seed, origin: options.start - offset, profile: options.profile, city: options.city }));
+    flights.push(
+      new DroneFlight(spec, { seed: options.seed, origin: options.start - offset, profile: options.profile, city: options.city }),
+    );
   }
   return flights;
 }

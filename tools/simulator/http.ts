@@ -68,7 +68,8 @@ export function networkErrorMessage(err: unknown): string {
 
 /** An error's message, also for errors from another realm (where instanceof Error is false). */
 export function describeError(err: unknown): string {
-  if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string') return (err as { message: string }).message;
+  if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string')
+    return (err as { message: string }).message;
   return String(err);
 }
 

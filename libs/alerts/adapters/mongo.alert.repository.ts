@@ -91,7 +91,11 @@ export class MongoAlertRepository implements AlertRepository {
       if (q.to !== undefined) bounds.push({ openedAt: { $lte: q.to } });
       if (bounds.length > 0) filter.$and = bounds;
       if (q.after) filter.$or = [{ openedAt: { $lt: q.after.openedAt } }, { openedAt: q.after.openedAt, _id: { $lt: q.after.id } }];
-      const docs = await this.docs.find(filter).sort({ openedAt: -1, _id: -1 }).limit(q.limit + 1).toArray();
+      const docs = await this.docs
+        .find(filter)
+        .sort({ openedAt: -1, _id: -1 })
+        .limit(q.limit + 1)
+        .toArray();
       const items = docs.slice(0, q.limit).map(fromDoc);
       const last = items[items.length - 1];
       return { items, next: docs.length > q.limit && last ? { openedAt: last.openedAt, id: last.id } : null };
@@ -100,7 +104,10 @@ export class MongoAlertRepository implements AlertRepository {
 
   acknowledge(tenantId: string, id: string, userId: string, at: number): Promise<{ alert: Alert; changed: boolean } | null> {
     return this.guard.run('acknowledgeAlert', async () => {
-      const r = await this.docs.updateOne({ _id: id, tenantId, acknowledgedAt: null }, { $set: { acknowledgedAt: at, acknowledgedBy: userId } });
+      const r = await this.docs.updateOne(
+        { _id: id, tenantId, acknowledgedAt: null },
+        { $set: { acknowledgedAt: at, acknowledgedBy: userId } },
+      );
       const doc = await this.docs.findOne({ _id: id, tenantId });
       return doc ? { alert: fromDoc(doc), changed: r.modifiedCount === 1 } : null;
     });

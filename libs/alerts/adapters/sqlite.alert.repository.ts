@@ -52,7 +52,7 @@ export class SqliteAlertRepository implements AlertRepository {
         'INSERT INTO alerts (id, tenant_id, drone_id, type, geofence_id, state, opened_at, open_key, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (open_key) DO NOTHING',
       ),
       get: c.prepare('SELECT doc FROM alerts WHERE id = ? AND tenant_id = ?'),
-      setDoc: c.prepare('UPDATE alerts SET doc = ?, state = ?, open_key = CASE WHEN ? = \'open\' THEN open_key END WHERE id = ?'),
+      setDoc: c.prepare("UPDATE alerts SET doc = ?, state = ?, open_key = CASE WHEN ? = 'open' THEN open_key END WHERE id = ?"),
       openOfGeofence: c.prepare("SELECT doc FROM alerts WHERE tenant_id = ? AND geofence_id = ? AND state = 'open'"),
     };
   }
@@ -60,7 +60,19 @@ export class SqliteAlertRepository implements AlertRepository {
   async open(alert: Alert): Promise<boolean> {
     const a = alert;
     const inserted =
-      this.db.run(() => this.sql.insert.run(a.id, a.tenantId, a.droneId, a.type, a.geofenceId, a.state, a.openedAt, `${a.tenantId}|${openKeyOf(a)}`, JSON.stringify(a))).changes === 1;
+      this.db.run(() =>
+        this.sql.insert.run(
+          a.id,
+          a.tenantId,
+          a.droneId,
+          a.type,
+          a.geofenceId,
+          a.state,
+          a.openedAt,
+          `${a.tenantId}|${openKeyOf(a)}`,
+          JSON.stringify(a),
+        ),
+      ).changes === 1;
     return inserted;
   }
 
@@ -81,9 +93,7 @@ export class SqliteAlertRepository implements AlertRepository {
     const out: Alert[] = [];
     for (let i = 0; i < droneIds.length; i += 500) {
       const chunk = droneIds.slice(i, i + 500);
-      const rows = this.db.run(() =>
-        this.openStatement(chunk.length).all(tenantId, ...chunk),
-      ) as { doc: string }[];
+      const rows = this.db.run(() => this.openStatement(chunk.length).all(tenantId, ...chunk)) as { doc: string }[];
       out.push(...rows.map(parse));
     }
     return out;
@@ -92,7 +102,9 @@ export class SqliteAlertRepository implements AlertRepository {
   private openStatement(n: number): Statement {
     let st = this.openOfDrones.get(n);
     if (!st) {
-      st = this.db.connection.prepare(`SELECT doc FROM alerts WHERE tenant_id = ? AND state = 'open' AND drone_id IN (${Array(n).fill('?').join(',')})`);
+      st = this.db.connection.prepare(
+        `SELECT doc FROM alerts WHERE tenant_id = ? AND state = 'open' AND drone_id IN (${Array(n).fill('?').join(',')})`,
+      );
       this.openOfDrones.set(n, st);
     }
     return st;
@@ -110,12 +122,30 @@ export class SqliteAlertRepository implements AlertRepository {
   async list(q: AlertQuery): Promise<AlertPage> {
     const where = ['tenant_id = ?'];
     const args: (string | number)[] = [q.tenantId];
-    if (q.state !== 'all') (where.push('state = ?'), args.push(q.state));
-    if (q.droneId) (where.push('drone_id = ?'), args.push(q.droneId));
-    if (q.type) (where.push('type = ?'), args.push(q.type));
-    if (q.from !== undefined) (where.push('opened_at >= ?'), args.push(q.from));
-    if (q.to !== undefined) (where.push('opened_at <= ?'), args.push(q.to));
-    if (q.after) (where.push('(opened_at < ? OR (opened_at = ? AND id < ?))'), args.push(q.after.openedAt, q.after.openedAt, q.after.id));
+    if (q.state !== 'all') {
+      where.push('state = ?');
+      args.push(q.state);
+    }
+    if (q.droneId) {
+      where.push('drone_id = ?');
+      args.push(q.droneId);
+    }
+    if (q.type) {
+      where.push('type = ?');
+      args.push(q.type);
+    }
+    if (q.from !== undefined) {
+      where.push('opened_at >= ?');
+      args.push(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push('opened_at <= ?');
+      args.push(q.to);
+    }
+    if (q.after) {
+      where.push('(opened_at < ? OR (opened_at = ? AND id < ?))');
+      args.push(q.after.openedAt, q.after.openedAt, q.after.id);
+    }
     const sql = `SELECT doc FROM alerts WHERE ${where.join(' AND ')} ORDER BY opened_at DESC, id DESC LIMIT ?`;
     const rows = this.db.run(() => this.db.connection.prepare(sql).all(...args, q.limit + 1)) as { doc: string }[];
     const items = rows.slice(0, q.limit).map(parse);

@@ -30,8 +30,7 @@ export interface GeoBoxQuery {
 
 export type BoxSearchPlan =
   /** `geo` is null when the box lies wholly beyond GEO_MAX_LAT; `sideSet` when drones GEO cannot hold may match. */
-  | { kind: 'geo'; geo: GeoBoxQuery | null; sideSet: boolean }
-  | { kind: 'scan' };
+  { kind: 'geo'; geo: GeoBoxQuery | null; sideSet: boolean } | { kind: 'scan' };
 
 export function planBoxSearch(box: BBox): BoxSearchPlan {
   if (box.maxLon - box.minLon > MAX_GEO_LON_SPAN) return { kind: 'scan' };

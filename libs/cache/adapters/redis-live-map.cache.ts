@@ -164,7 +164,10 @@ export class RedisLiveMapCache implements LiveMapCache {
   async search(tenantId: string, box: BBox, limit: number): Promise<BBoxResult> {
     const max = Math.max(0, Math.floor(limit));
     const plan = planBoxSearch(box);
-    const found = plan.kind === 'scan' ? await this.scanSearch(tenantId, box, max + 1) : await this.geoSearch(tenantId, box, max + 1, plan.geo, plan.sideSet);
+    const found =
+      plan.kind === 'scan'
+        ? await this.scanSearch(tenantId, box, max + 1)
+        : await this.geoSearch(tenantId, box, max + 1, plan.geo, plan.sideSet);
     return { drones: found.slice(0, max), truncated: found.length > max };
   }
 
@@ -214,7 +217,18 @@ export class RedisLiveMapCache implements LiveMapCache {
     let count = geo ? Math.ceil(want * 1.25) + 16 : 0;
     for (;;) {
       const [fromGeo, values] = await this.call(() =>
-        this.redis.dtLiveMapSearch(k.geo, k.json, k.side, geo ? '1' : '0', geo?.lon ?? 0, geo?.lat ?? 0, geo?.widthM ?? 0, geo?.heightM ?? 0, count, sideSet ? '1' : '0'),
+        this.redis.dtLiveMapSearch(
+          k.geo,
+          k.json,
+          k.side,
+          geo ? '1' : '0',
+          geo?.lon ?? 0,
+          geo?.lat ?? 0,
+          geo?.widthM ?? 0,
+          geo?.heightM ?? 0,
+          count,
+          sideSet ? '1' : '0',
+        ),
       );
       const found: LiveDrone[] = [];
       for (const v of values) {

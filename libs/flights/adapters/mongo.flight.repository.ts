@@ -45,7 +45,10 @@ export class MongoFlightRepository implements FlightRepository {
 
   overlapping(droneId: string, from: number, to: number): Promise<FlightRecord[]> {
     return this.guard.run('flights.overlapping', async () => {
-      const docs = await this.flights.find({ droneId, startTs: { $lte: to }, endTs: { $gte: from } }).sort({ startTs: 1 }).toArray();
+      const docs = await this.flights
+        .find({ droneId, startTs: { $lte: to }, endTs: { $gte: from } })
+        .sort({ startTs: 1 })
+        .toArray();
       return docs.map(toRecord);
     });
   }

@@ -8,11 +8,47 @@ const COLUMNS =
   'id, tenant_id, drone_id, start_ts, end_ts, points, distance_m, max_altitude, max_height_agl, max_speed, battery_start, battery_end, ' +
   'min_lon, min_lat, max_lon, max_lat, first_lat, first_lon, last_lat, last_lon';
 
-type Row = [string, string, string, number, number, number, number, number | null, number | null, number | null, number | null, number | null, number, number, number, number, number, number, number, number];
+type Row = [
+  string,
+  string,
+  string,
+  number,
+  number,
+  number,
+  number,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 const toRow = (f: FlightRecord): Row => [
-  f.id, f.tenantId, f.droneId, f.startTs, f.endTs, f.points, f.distanceMeters, f.maxAltitude, f.maxHeightAgl, f.maxSpeed, f.batteryStart, f.batteryEnd,
-  ...f.bbox, f.first.lat, f.first.lon, f.last.lat, f.last.lon,
+  f.id,
+  f.tenantId,
+  f.droneId,
+  f.startTs,
+  f.endTs,
+  f.points,
+  f.distanceMeters,
+  f.maxAltitude,
+  f.maxHeightAgl,
+  f.maxSpeed,
+  f.batteryStart,
+  f.batteryEnd,
+  ...f.bbox,
+  f.first.lat,
+  f.first.lon,
+  f.last.lat,
+  f.last.lon,
 ];
 
 const toRecord = (r: Row): FlightRecord => ({
@@ -106,14 +142,21 @@ function prepare(db: SqliteDatabase) {
     // An update in place, not REPLACE (delete + insert): unchanged indexed columns cost nothing.
     upsert: s(
       `INSERT INTO flights (${COLUMNS}) VALUES (${Array(20).fill('?').join(', ')})
-       ON CONFLICT (id) DO UPDATE SET ${COLUMNS.split(', ').slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`,
+       ON CONFLICT (id) DO UPDATE SET ${COLUMNS.split(', ')
+         .slice(1)
+         .map((c) => `${c} = excluded.${c}`)
+         .join(', ')}`,
     ),
     remove: s('DELETE FROM flights WHERE id = ?'),
     byId: s(`SELECT ${COLUMNS} FROM flights WHERE id = ? AND tenant_id = ?`).raw(true),
     listTenant: s(`SELECT ${COLUMNS} FROM flights WHERE tenant_id = $tenant ${page}`).raw(true),
-    listDrone: s(`SELECT ${COLUMNS} FROM flights INDEXED BY flights_drone_start WHERE drone_id = $drone AND tenant_id = $tenant ${page}`).raw(true),
+    listDrone: s(
+      `SELECT ${COLUMNS} FROM flights INDEXED BY flights_drone_start WHERE drone_id = $drone AND tenant_id = $tenant ${page}`,
+    ).raw(true),
     deleteEnded: s('DELETE FROM flights WHERE end_ts < ?'),
     tail: s('SELECT ts, in_air FROM flight_tails WHERE drone_id = ?'),
-    setTail: s('INSERT INTO flight_tails (drone_id, ts, in_air) VALUES (?, ?, ?) ON CONFLICT (drone_id) DO UPDATE SET ts = excluded.ts, in_air = excluded.in_air'),
+    setTail: s(
+      'INSERT INTO flight_tails (drone_id, ts, in_air) VALUES (?, ?, ?) ON CONFLICT (drone_id) DO UPDATE SET ts = excluded.ts, in_air = excluded.in_air',
+    ),
   };
 }

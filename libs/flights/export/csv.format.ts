@@ -1,7 +1,19 @@
 import type { TelemetryPoint } from '../../core/index.js';
 import type { ExportFormat, ExportWriter } from './export-format.js';
 
-export const CSV_COLUMNS = ['timestamp', 'lat', 'lon', 'altitude', 'heightAgl', 'speed', 'verticalSpeed', 'heading', 'battery', 'status', 'accuracy'] as const;
+export const CSV_COLUMNS = [
+  'timestamp',
+  'lat',
+  'lon',
+  'altitude',
+  'heightAgl',
+  'speed',
+  'verticalSpeed',
+  'heading',
+  'battery',
+  'status',
+  'accuracy',
+] as const;
 
 /** CSV with the contract's header; a missing value is an empty cell. No cell needs quoting (numbers, ISO times, status words). */
 export const csvFormat: ExportFormat = {
@@ -16,17 +28,19 @@ export const csvFormat: ExportFormat = {
 
 function row(p: TelemetryPoint): string {
   const cell = (v: number | undefined) => (v === undefined ? '' : String(v));
-  return [
-    new Date(p.ts).toISOString(),
-    p.lat,
-    p.lon,
-    cell(p.altitude),
-    cell(p.heightAgl),
-    cell(p.speed),
-    cell(p.verticalSpeed),
-    cell(p.heading),
-    cell(p.battery),
-    p.status,
-    cell(p.accuracy),
-  ].join(',') + '\r\n';
+  return (
+    [
+      new Date(p.ts).toISOString(),
+      p.lat,
+      p.lon,
+      cell(p.altitude),
+      cell(p.heightAgl),
+      cell(p.speed),
+      cell(p.verticalSpeed),
+      cell(p.heading),
+      cell(p.battery),
+      p.status,
+      cell(p.accuracy),
+    ].join(',') + '\r\n'
+  );
 }

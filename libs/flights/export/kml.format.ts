@@ -28,7 +28,10 @@ export const kmlFormat: ExportFormat = {
         return points.map((p) => (p.altitude === undefined ? `${p.lon},${p.lat}\n` : `${p.lon},${p.lat},${p.altitude}\n`)).join('');
       },
       tail: () => {
-        const span = first === null ? '' : `<TimeSpan><begin>${new Date(first).toISOString()}</begin><end>${new Date(last!).toISOString()}</end></TimeSpan>`;
+        const span =
+          first === null
+            ? ''
+            : `<TimeSpan><begin>${new Date(first).toISOString()}</begin><end>${new Date(last!).toISOString()}</end></TimeSpan>`;
         return `</coordinates></LineString>${span}</Placemark>\n</Document></kml>\n`;
       },
     };

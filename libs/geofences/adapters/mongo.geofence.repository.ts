@@ -23,7 +23,9 @@ export class MongoGeofenceRepository implements GeofenceRepository {
   }
 
   async init(): Promise<void> {
-    await this.guard.run('createIndexes', () => ensureIndexes(this.docs, [{ key: { tenantId: 1, createdAt: 1, _id: 1 }, name: 'tenant_created' }]));
+    await this.guard.run('createIndexes', () =>
+      ensureIndexes(this.docs, [{ key: { tenantId: 1, createdAt: 1, _id: 1 }, name: 'tenant_created' }]),
+    );
   }
 
   create(g: Geofence): Promise<void> {
@@ -42,7 +44,11 @@ export class MongoGeofenceRepository implements GeofenceRepository {
       const filter = after
         ? { tenantId, $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, _id: { $gt: after.id } }] }
         : { tenantId };
-      const docs = await this.docs.find(filter).sort({ createdAt: 1, _id: 1 }).limit(limit + 1).toArray();
+      const docs = await this.docs
+        .find(filter)
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(limit + 1)
+        .toArray();
       const items = docs.slice(0, limit).map(fromDoc);
       const last = items[items.length - 1];
       return { items, next: docs.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };

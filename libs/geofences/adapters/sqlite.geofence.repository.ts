@@ -50,7 +50,9 @@ export class SqliteGeofenceRepository implements GeofenceRepository {
   }
 
   async list(tenantId: string, limit: number, after?: { createdAt: number; id: string }): Promise<GeofencePage> {
-    const rows = this.db.run(() => this.sql.page.all(tenantId, after?.createdAt ?? -Infinity, after?.id ?? '', limit + 1)) as { doc: string }[];
+    const rows = this.db.run(() => this.sql.page.all(tenantId, after?.createdAt ?? -Infinity, after?.id ?? '', limit + 1)) as {
+      doc: string;
+    }[];
     const items = rows.slice(0, limit).map((r) => JSON.parse(r.doc) as Geofence);
     const last = items[items.length - 1];
     return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };

@@ -1,4 +1,18 @@
-import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, statSync, truncateSync, write, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasync,
+  fdatasyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  truncateSync,
+  write,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -85,7 +99,13 @@ export class AppendLog<T> {
     const fd = openSync(tmp, 'w');
     const chunk = 5000;
     for (let i = 0; i < records.length; i += chunk) {
-      writeSync(fd, records.slice(i, i + chunk).map((r) => JSON.stringify(r)).join('\n') + '\n');
+      writeSync(
+        fd,
+        records
+          .slice(i, i + chunk)
+          .map((r) => JSON.stringify(r))
+          .join('\n') + '\n',
+      );
     }
     fdatasyncSync(fd);
     closeSync(fd);

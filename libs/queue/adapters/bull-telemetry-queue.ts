@@ -158,7 +158,8 @@ export class BullTelemetryQueue implements TelemetryQueue {
       .addBulk(batch.map((p) => ({ data: p.job })))
       .then(
         // Bull ignores per-command errors of the MULTI; a job without an id was not added.
-        (jobs) => jobs.forEach((job, i) => (job.id != null ? batch[i].resolve() : batch[i].reject(new Error('Redis did not accept the job')))),
+        (jobs) =>
+          jobs.forEach((job, i) => (job.id != null ? batch[i].resolve() : batch[i].reject(new Error('Redis did not accept the job')))),
         (err: unknown) => batch.forEach((p) => p.reject(err)),
       )
       .finally(() => this.adding.delete(adding));

@@ -221,7 +221,10 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
       // Everything acked: empty the log (cheap, no fsync). Acked jobs dominating a big log: rewrite it.
       if (this.live.size === 0 && this.logRecords >= Math.min(1000, this.compactAfterRecords)) {
         if (this.log.truncate()) this.logRecords = 0;
-      } else if ((this.logRecords >= this.compactAfterRecords || this.log.bytesWritten >= this.compactAfterBytes) && this.logRecords > 4 * this.live.size) {
+      } else if (
+        (this.logRecords >= this.compactAfterRecords || this.log.bytesWritten >= this.compactAfterBytes) &&
+        this.logRecords > 4 * this.live.size
+      ) {
         this.compact();
       }
     })().finally(() => (this.ackFlush = null));

@@ -60,7 +60,8 @@ async function importFile(db: SqliteDatabase, file: string): Promise<number> {
   for await (const line of lines) {
     lineNo++;
     if (line.length === 0) continue;
-    if (damaged !== null) throw new EmbeddedStoreOpenError(file, `line ${damaged} of the old log is damaged; restore the file from a backup or move it aside`);
+    if (damaged !== null)
+      throw new EmbeddedStoreOpenError(file, `line ${damaged} of the old log is damaged; restore the file from a backup or move it aside`);
     try {
       batch.push(JSON.parse(line) as LegacyRecord);
       count++;
@@ -78,7 +79,9 @@ async function importFile(db: SqliteDatabase, file: string): Promise<number> {
 function recordApplier(db: SqliteDatabase): (r: LegacyRecord) => void {
   const c = db.connection;
   const tenant = c.prepare('INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES (?, ?, ?)');
-  const user = c.prepare('INSERT OR IGNORE INTO users (id, tenant_id, email, email_key, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const user = c.prepare(
+    'INSERT OR IGNORE INTO users (id, tenant_id, email, email_key, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const drone = c.prepare(
     'INSERT OR REPLACE INTO drones (id, tenant_id, name, serial_number, model, created_at, deleted_at, key_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );

@@ -9,7 +9,14 @@ import type { Collection, Filter } from 'mongodb';
 import { ConflictError, type DeviceKeyOwner, type Drone, type Tenant, type User, type UserRole } from '../../core/index.js';
 import type { DronePage, IdentityRepository } from '../identity.repository.port.js';
 import { emailKey } from './email.js';
-import { connectMongo, ensureIndexes, isDuplicateKey, type MongoGuard, type MongoHandle, type MongoStoreOptions } from '../../mongo/index.js';
+import {
+  connectMongo,
+  ensureIndexes,
+  isDuplicateKey,
+  type MongoGuard,
+  type MongoHandle,
+  type MongoStoreOptions,
+} from '../../mongo/index.js';
 
 interface TenantDoc {
   _id: string;
@@ -202,7 +209,11 @@ export class MongoIdentityRepository implements IdentityRepository {
       const filter: Filter<DroneDoc> = { tenantId, deletedAt: null };
       if (after) filter.$or = [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, _id: { $gt: after.id } }];
       // One extra tells whether another page exists, so the last page says next: null.
-      const docs = await this.drones.find(filter).sort({ createdAt: 1, _id: 1 }).limit(limit + 1).toArray();
+      const docs = await this.drones
+        .find(filter)
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(limit + 1)
+        .toArray();
       const items = docs.slice(0, limit).map(toDrone);
       const last = items[items.length - 1];
       return { items, next: docs.length > limit ? { createdAt: last.createdAt, id: last.id } : null };

@@ -15,7 +15,14 @@
 import type { Collection, Filter } from 'mongodb';
 import { OPTIONAL_POINT_FIELDS, type DroneState, type DroneStatus, type TelemetryPoint } from '../../core/index.js';
 import type { TelemetryRepository, TrackQuery } from '../telemetry.repository.port.js';
-import { connectMongo, duplicateKeyErrors, ensureIndexes, type MongoGuard, type MongoHandle, type MongoStoreOptions } from '../../mongo/index.js';
+import {
+  connectMongo,
+  duplicateKeyErrors,
+  ensureIndexes,
+  type MongoGuard,
+  type MongoHandle,
+  type MongoStoreOptions,
+} from '../../mongo/index.js';
 import { newestStatePerDrone } from './state-candidates.js';
 
 type HistoryDoc = { _id: string } & TelemetryPoint;
@@ -186,7 +193,10 @@ export class MongoTelemetryRepository implements TelemetryRepository {
     let removed = 0;
     for (;;) {
       const deleted = await this.guard.run('deleteHistoryBefore', async () => {
-        const ids = await this.history.find({ ts: { $lt: ts } }, { projection: { _id: 1 } }).limit(RETENTION_CHUNK).toArray();
+        const ids = await this.history
+          .find({ ts: { $lt: ts } }, { projection: { _id: 1 } })
+          .limit(RETENTION_CHUNK)
+          .toArray();
         if (ids.length === 0) return 0;
         return (await this.history.deleteMany({ _id: { $in: ids.map((d) => d._id) }, ts: { $lt: ts } })).deletedCount;
       });
@@ -220,7 +230,16 @@ export class MongoTelemetryRepository implements TelemetryRepository {
 
 function toHistoryDoc(p: TelemetryPoint): HistoryDoc {
   // Only defined fields: the driver would store `undefined` as null.
-  const doc: HistoryDoc = { _id: `${p.droneId}|${p.ts}`, tenantId: p.tenantId, droneId: p.droneId, ts: p.ts, lat: p.lat, lon: p.lon, status: p.status, receivedAt: p.receivedAt };
+  const doc: HistoryDoc = {
+    _id: `${p.droneId}|${p.ts}`,
+    tenantId: p.tenantId,
+    droneId: p.droneId,
+    ts: p.ts,
+    lat: p.lat,
+    lon: p.lon,
+    status: p.status,
+    receivedAt: p.receivedAt,
+  };
   for (const field of OPTIONAL_POINT_FIELDS) {
     if (p[field] !== undefined) doc[field] = p[field];
   }

@@ -26,7 +26,8 @@ export class PointRows {
   /** The rows after the last full chunk, one parameter array each. */
   *rest(rows: number): Generator<unknown[]> {
     const size = rows * WIDTH;
-    for (let at = Math.floor(this.values.length / size) * size; at < this.values.length; at += WIDTH) yield this.values.slice(at, at + WIDTH);
+    for (let at = Math.floor(this.values.length / size) * size; at < this.values.length; at += WIDTH)
+      yield this.values.slice(at, at + WIDTH);
   }
 }
 
@@ -49,11 +50,32 @@ export function historyParams(series: number, p: TelemetryPoint): unknown[] {
   ];
 }
 
-type HistoryRow = [number, number, number, number | null, number | null, number | null, number | null, number | null, number | null, number | null, number, number];
+type HistoryRow = [
+  number,
+  number,
+  number,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number,
+  number,
+];
 
 /** A raw `track` row back into the point it was; absent optional fields stay absent. */
 export function pointFromRow(tenantId: string, droneId: string, r: HistoryRow): TelemetryPoint {
-  const p: TelemetryPoint = { tenantId, droneId, ts: r[0], lat: r[1], lon: r[2], status: DRONE_STATUSES[r[10]] ?? 'unknown', receivedAt: r[11] };
+  const p: TelemetryPoint = {
+    tenantId,
+    droneId,
+    ts: r[0],
+    lat: r[1],
+    lon: r[2],
+    status: DRONE_STATUSES[r[10]] ?? 'unknown',
+    receivedAt: r[11],
+  };
   if (r[3] !== null) p.altitude = r[3];
   if (r[4] !== null) p.heightAgl = r[4];
   if (r[5] !== null) p.speed = r[5];

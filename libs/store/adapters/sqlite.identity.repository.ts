@@ -27,7 +27,14 @@ interface DroneRow {
 }
 
 const toUser = (r: UserRow): User => {
-  const user: User = { id: r.id, tenantId: r.tenant_id, email: r.email, role: r.role, passwordHash: r.password_hash, createdAt: r.created_at };
+  const user: User = {
+    id: r.id,
+    tenantId: r.tenant_id,
+    email: r.email,
+    role: r.role,
+    passwordHash: r.password_hash,
+    createdAt: r.created_at,
+  };
   // Returned as stored: a user created without a version has none (the port counts it as 0).
   if (r.token_version !== null) user.tokenVersion = r.token_version;
   return user;
@@ -78,7 +85,16 @@ export class SqliteIdentityRepository implements IdentityRepository {
     this.db.transaction(() => {
       if (this.sql.userByEmail.get(emailKey(user.email))) throw new ConflictError('a user with this email already exists');
       if (this.sql.userById.get(user.id)) throw new ConflictError('user already exists');
-      this.sql.insertUser.run(user.id, user.tenantId, user.email, emailKey(user.email), user.role, user.passwordHash, user.createdAt, user.tokenVersion ?? null);
+      this.sql.insertUser.run(
+        user.id,
+        user.tenantId,
+        user.email,
+        emailKey(user.email),
+        user.role,
+        user.passwordHash,
+        user.createdAt,
+        user.tokenVersion ?? null,
+      );
     });
     await this.db.syncToDisk();
   }
@@ -123,7 +139,16 @@ export class SqliteIdentityRepository implements IdentityRepository {
       if (this.sql.droneById.get(drone.id)) throw new ConflictError('drone already exists');
       if (this.sql.droneByKey.get(keyDigest)) throw new ConflictError('device key already in use');
       const key = drone.deletedAt === null ? keyDigest : null;
-      this.sql.insertDrone.run(drone.id, drone.tenantId, drone.name, drone.serialNumber, drone.model, drone.createdAt, drone.deletedAt, key);
+      this.sql.insertDrone.run(
+        drone.id,
+        drone.tenantId,
+        drone.name,
+        drone.serialNumber,
+        drone.model,
+        drone.createdAt,
+        drone.deletedAt,
+        key,
+      );
     });
     await this.db.syncToDisk();
   }
@@ -138,7 +163,9 @@ export class SqliteIdentityRepository implements IdentityRepository {
     if (limit < 1) return { items: [], next: null };
     // One row more than asked says whether there is a next page.
     const rows = this.db.run(() =>
-      after ? this.sql.liveDronesAfter.all(tenantId, after.createdAt, after.createdAt, after.id, limit + 1) : this.sql.liveDrones.all(tenantId, limit + 1),
+      after
+        ? this.sql.liveDronesAfter.all(tenantId, after.createdAt, after.createdAt, after.id, limit + 1)
+        : this.sql.liveDrones.all(tenantId, limit + 1),
     ) as DroneRow[];
     const items = rows.slice(0, limit).map(toDrone);
     const last = items[items.length - 1];
@@ -214,7 +241,9 @@ function prepare(db: SqliteDatabase) {
     userByEmail: s(`SELECT ${USER_COLUMNS} FROM users WHERE email_key = ?`),
     userOfTenant: s(`SELECT ${USER_COLUMNS} FROM users WHERE id = ? AND tenant_id = ?`),
     usersOfTenant: s(`SELECT ${USER_COLUMNS} FROM users WHERE tenant_id = ? ORDER BY created_at, id`),
-    insertUser: s('INSERT INTO users (id, tenant_id, email, email_key, role, password_hash, created_at, token_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertUser: s(
+      'INSERT INTO users (id, tenant_id, email, email_key, role, password_hash, created_at, token_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
     setRole: s('UPDATE users SET role = ?, token_version = coalesce(token_version, 0) + 1 WHERE id = ? AND tenant_id = ?'),
     deleteUser: s('DELETE FROM users WHERE id = ? AND tenant_id = ?'),
     adminCount: s("SELECT count(*) AS n FROM users WHERE tenant_id = ? AND role = 'admin'"),

@@ -3,7 +3,16 @@ import type { Statement } from 'better-sqlite3';
 import type { DroneState, TelemetryPoint } from '../../core/index.js';
 import type { TelemetryRepository, TrackQuery } from '../telemetry.repository.port.js';
 import type { SqliteDatabase } from '../../sqlite/index.js';
-import { HISTORY_COLUMNS, HISTORY_PARAMS, PointRows, pointFromRow, STATE_COLUMNS, stateFromRow, stateParams, type StateRow } from './sqlite-point-rows.js';
+import {
+  HISTORY_COLUMNS,
+  HISTORY_PARAMS,
+  PointRows,
+  pointFromRow,
+  STATE_COLUMNS,
+  stateFromRow,
+  stateParams,
+  type StateRow,
+} from './sqlite-point-rows.js';
 import { TELEMETRY_MIGRATIONS } from './sqlite.telemetry.schema.js';
 import { newestStatePerDrone } from './state-candidates.js';
 
@@ -92,7 +101,9 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
 
   async scanStates(after: string | null, limit: number): Promise<DroneState[]> {
     if (limit < 1) return this.db.run(() => []);
-    const rows = this.db.run(() => (after === null ? this.sql.statesFirst.all(limit) : this.sql.statesAfter.all(after, limit))) as StateRow[];
+    const rows = this.db.run(() =>
+      after === null ? this.sql.statesFirst.all(limit) : this.sql.statesAfter.all(after, limit),
+    ) as StateRow[];
     return rows.map(stateFromRow);
   }
 
@@ -117,7 +128,9 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
       if (!next) return removed;
       after = next.id;
       for (;;) {
-        const { changes } = this.db.transaction(() => this.sql.deleteChunk.run({ series: next.id, cutoff: ts, chunk: this.retentionChunk }));
+        const { changes } = this.db.transaction(() =>
+          this.sql.deleteChunk.run({ series: next.id, cutoff: ts, chunk: this.retentionChunk }),
+        );
         removed += changes;
         if (changes < this.retentionChunk) break;
         await yieldToEventLoop();
@@ -153,7 +166,9 @@ function prepare(db: SqliteDatabase) {
     seriesByDrone: s('SELECT id, tenant_id FROM series WHERE drone_id = ?'),
     nextSeries: s('SELECT id FROM series WHERE id > ? ORDER BY id LIMIT 1'),
     insertPoint: s(`INSERT OR IGNORE INTO history (series, ${HISTORY_COLUMNS}) VALUES ${HISTORY_PARAMS} RETURNING series, ts`).raw(true),
-    insertPoints: s(`INSERT OR IGNORE INTO history (series, ${HISTORY_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(HISTORY_PARAMS).join(', ')} RETURNING series, ts`).raw(true),
+    insertPoints: s(
+      `INSERT OR IGNORE INTO history (series, ${HISTORY_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(HISTORY_PARAMS).join(', ')} RETURNING series, ts`,
+    ).raw(true),
     track: s(`SELECT ${HISTORY_COLUMNS} FROM history WHERE series = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?`).raw(true),
     // The oldest `chunk` rows below the cut-off: rows before the (chunk+1)-th oldest timestamp.
     deleteChunk: s(

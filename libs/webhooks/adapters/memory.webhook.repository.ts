@@ -14,7 +14,10 @@ export class MemoryWebhookRepository implements WebhookRepository {
   }
 
   async listWebhooks(tenantId: string): Promise<Webhook[]> {
-    return [...this.webhooks.values()].filter((w) => w.tenantId === tenantId).sort((a, b) => a.createdAt - b.createdAt).map((w) => ({ ...w }));
+    return [...this.webhooks.values()]
+      .filter((w) => w.tenantId === tenantId)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((w) => ({ ...w }));
   }
 
   async findWebhook(tenantId: string, id: string): Promise<Webhook | null> {

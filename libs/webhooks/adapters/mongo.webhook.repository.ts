@@ -62,9 +62,13 @@ export class MongoWebhookRepository implements WebhookRepository {
 
   dueDeliveries(now: number, limit: number): Promise<Delivery[]> {
     return this.guard.run('dueDeliveries', async () =>
-      (await this.deliveries.find({ status: 'pending', nextAttemptAt: { $lte: now }, leaseUntil: { $lte: now } }).sort({ nextAttemptAt: 1 }).limit(limit).toArray()).map(
-        (d) => fromDoc<Delivery>(d),
-      ),
+      (
+        await this.deliveries
+          .find({ status: 'pending', nextAttemptAt: { $lte: now }, leaseUntil: { $lte: now } })
+          .sort({ nextAttemptAt: 1 })
+          .limit(limit)
+          .toArray()
+      ).map((d) => fromDoc<Delivery>(d)),
     );
   }
 
@@ -76,12 +80,17 @@ export class MongoWebhookRepository implements WebhookRepository {
   }
 
   recordAttempt(id: string, result: AttemptResult): Promise<void> {
-    return this.guard.run('recordAttempt', async () => void (await this.deliveries.updateOne({ _id: id }, { $set: { ...result, leaseUntil: 0 } })));
+    return this.guard.run(
+      'recordAttempt',
+      async () => void (await this.deliveries.updateOne({ _id: id }, { $set: { ...result, leaseUntil: 0 } })),
+    );
   }
 
   listDeliveries(tenantId: string, webhookId: string, limit: number): Promise<Delivery[]> {
     return this.guard.run('listDeliveries', async () =>
-      (await this.deliveries.find({ tenantId, webhookId }).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray()).map((d) => fromDoc<Delivery>(d)),
+      (await this.deliveries.find({ tenantId, webhookId }).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray()).map((d) =>
+        fromDoc<Delivery>(d),
+      ),
     );
   }
 

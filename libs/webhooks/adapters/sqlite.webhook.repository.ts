@@ -50,7 +50,9 @@ export class SqliteWebhookRepository implements WebhookRepository {
       insertDelivery: c.prepare(
         'INSERT INTO webhook_deliveries (id, tenant_id, webhook_id, status, next_attempt_at, lease_until, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      due: c.prepare("SELECT doc FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND lease_until <= ? ORDER BY next_attempt_at LIMIT ?"),
+      due: c.prepare(
+        "SELECT doc FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND lease_until <= ? ORDER BY next_attempt_at LIMIT ?",
+      ),
       claim: c.prepare("UPDATE webhook_deliveries SET lease_until = ? WHERE id = ? AND status = 'pending' AND lease_until <= ?"),
       delivery: c.prepare('SELECT doc FROM webhook_deliveries WHERE id = ?'),
       save: c.prepare('UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, lease_until = ?, doc = ? WHERE id = ?'),
@@ -81,13 +83,17 @@ export class SqliteWebhookRepository implements WebhookRepository {
   async addDeliveries(list: Delivery[]): Promise<void> {
     if (list.length === 0) return;
     this.db.transaction(() => {
-      for (const d of list) this.sql.insertDelivery.run(d.id, d.tenantId, d.webhookId, d.status, d.nextAttemptAt, d.leaseUntil, d.createdAt, JSON.stringify(d));
+      for (const d of list)
+        this.sql.insertDelivery.run(d.id, d.tenantId, d.webhookId, d.status, d.nextAttemptAt, d.leaseUntil, d.createdAt, JSON.stringify(d));
     });
     await this.db.syncToDisk();
   }
 
   async dueDeliveries(now: number, limit: number): Promise<Delivery[]> {
-    return (this.db.run(() => this.sql.due.all(now, now, limit)) as { doc: string }[]).map((r) => ({ ...parse<Delivery>(r), leaseUntil: 0 }));
+    return (this.db.run(() => this.sql.due.all(now, now, limit)) as { doc: string }[]).map((r) => ({
+      ...parse<Delivery>(r),
+      leaseUntil: 0,
+    }));
   }
 
   async claimDelivery(id: string, now: number, leaseUntil: number): Promise<boolean> {

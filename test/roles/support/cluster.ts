@@ -26,7 +26,8 @@ export async function drained(q: BullTelemetryQueue, timeoutMs: number): Promise
   const started = Date.now();
   for (;;) {
     if ((await q.depth()) === 0) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`queue not drained within ${timeoutMs} ms: ${JSON.stringify(await jobCounts(q))}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`queue not drained within ${timeoutMs} ms: ${JSON.stringify(await jobCounts(q))}`);
     await sleep(200);
   }
 }
@@ -57,12 +58,18 @@ export class TelemetryStream {
       while (this.running && seq + options.batch <= (options.maxPerDrone ?? 9000)) {
         const points = Array.from({ length: options.batch }, () => {
           const k = seq++;
-          return point({ timestamp: this.firstTimestamp + k * 10, lat: 46 + i * 0.01 + (k % 1000) * 1e-5, lon: 7 + (k % 1000) * 1e-5, battery: 90 });
+          return point({
+            timestamp: this.firstTimestamp + k * 10,
+            lat: 46 + i * 0.01 + (k % 1000) * 1e-5,
+            lon: 7 + (k % 1000) * 1e-5,
+            battery: 90,
+          });
         });
         this.requests++;
         try {
           const res = await ingest.post('/api/v1/telemetry', { points }, drone.deviceKey);
-          if (res.status === 202 && res.body.accepted === options.batch) this.acked.set(drone.id, this.acked.get(drone.id)! + options.batch);
+          if (res.status === 202 && res.body.accepted === options.batch)
+            this.acked.set(drone.id, this.acked.get(drone.id)! + options.batch);
           else this.problems.push(`drone ${i}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
         } catch (err) {
           this.problems.push(`drone ${i}: ${String(err)}`);

@@ -66,7 +66,10 @@ export class SseStream {
       if (found) return found;
       if (this.ended) throw new Error(`stream ${this.url} ended (${this.ended}) before ${what}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} on ${this.url} (got ${JSON.stringify(this.events.map((e) => [e.event, e.data?.id]))})`);
+      if (left <= 0)
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what} on ${this.url} (got ${JSON.stringify(this.events.map((e) => [e.event, e.data?.id]))})`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => (clearTimeout(timer), resolve()));
