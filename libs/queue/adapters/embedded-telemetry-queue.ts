@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AppendLog } from './append-log.js';
+import { Fifo } from './fifo.js';
 import { PointBudget } from './point-budget.js';
 import type { ConsumeOptions, TelemetryJob, TelemetryJobHandler, TelemetryQueue } from '../telemetry-queue.port.js';
 
@@ -46,8 +47,7 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
 
   /** Every job not acked yet, in enqueue order, including those whose append is still in flight. */
   private readonly live = new Map<number, TelemetryJob>();
-  private ready: (Entry | undefined)[] = [];
-  private head = 0;
+  private readonly ready = new Fifo<Entry>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private nextId = 1;
   private logRecords = 0;
@@ -80,7 +80,7 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     });
     for (const [id, job] of this.live) {
       this.room.take(job.points.length);
-      this.pushReady({ id, job, attempts: 0 });
+      this.ready.push({ id, job, attempts: 0 });
     }
     if (this.live.size > 0) this.logger.log(`redelivering ${this.live.size} unacknowledged job(s) from ${options.path}`);
     // Always start from a fresh log of the unacked jobs: it drops acked ones, and a line torn by a
@@ -104,7 +104,7 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
         throw err;
       }
     }
-    this.pushReady({ id, job, attempts: 0 });
+    this.ready.push({ id, job, attempts: 0 });
     this.pump();
   }
 
@@ -140,25 +140,9 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     this.log?.close();
   }
 
-  private pushReady(entry: Entry): void {
-    this.ready.push(entry);
-  }
-
-  private takeReady(): Entry | undefined {
-    if (this.head >= this.ready.length) return undefined;
-    const entry = this.ready[this.head];
-    this.ready[this.head++] = undefined;
-    // Drop the consumed prefix now and then, so taking stays O(1) without the array growing forever.
-    if (this.head >= 1024 && this.head * 2 >= this.ready.length) {
-      this.ready = this.ready.slice(this.head);
-      this.head = 0;
-    }
-    return entry;
-  }
-
   private pump(): void {
     while (this.handler && !this.closed && this.running < this.concurrency) {
-      const entry = this.takeReady();
+      const entry = this.ready.take();
       if (!entry) return;
       void this.run(this.handler, entry);
     }
@@ -184,7 +168,7 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     this.logger.warn(`job ${entry.id} failed (attempt ${entry.attempts}), retrying in ${delay} ms: ${String(err)}`);
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
-      this.pushReady(entry);
+      this.ready.push(entry);
       this.pump();
     }, delay);
     // A pending retry must not keep the process alive; an unacked job comes back on restart anyway.

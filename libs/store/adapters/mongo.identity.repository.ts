@@ -10,52 +10,19 @@ import { ConflictError, type DeviceKeyOwner, type Drone, type Tenant, type User,
 import type { DronePage, IdentityRepository } from '../identity.repository.port.js';
 import { emailKey } from './email.js';
 import {
-  connectMongo,
-  ensureIndexes,
-  isDuplicateKey,
-  type MongoGuard,
-  type MongoHandle,
-  type MongoStoreOptions,
-} from '../../mongo/index.js';
+  conflictOnDuplicate,
+  droneDocOf,
+  insertDeviceKey,
+  toDrone,
+  toUser,
+  userDocOf,
+  type DeviceKeyDoc,
+  type DroneDoc,
+  type TenantDoc,
+  type UserDoc,
+} from './mongo.identity.documents.js';
+import { connectMongo, ensureIndexes, type MongoGuard, type MongoHandle, type MongoStoreOptions } from '../../mongo/index.js';
 
-interface TenantDoc {
-  _id: string;
-  name: string;
-  createdAt: number;
-}
-
-interface UserDoc {
-  _id: string;
-  tenantId: string;
-  email: string;
-  emailLower: string;
-  role: UserRole;
-  passwordHash: string;
-  createdAt: number;
-  tokenVersion?: number;
-}
-
-interface DroneDoc {
-  _id: string;
-  tenantId: string;
-  name: string;
-  serialNumber: string | null;
-  model: string | null;
-  createdAt: number;
-  deletedAt: number | null;
-  /** The current key's digest; null once deleted. */
-  keyDigest: string | null;
-}
-
-interface DeviceKeyDoc {
-  _id: string;
-  tenantId: string;
-  droneId: string;
-  /** When the key was stored: a rotation removes only the drone's keys older than its own. */
-  at: number;
-}
-
-/** Retries of a key rotation that lost a race with another rotation of the same drone. */
 const ROTATE_ATTEMPTS = 3;
 
 export class MongoIdentityRepository implements IdentityRepository {
@@ -113,17 +80,7 @@ export class MongoIdentityRepository implements IdentityRepository {
 
   createUser(user: User): Promise<void> {
     return this.guard.run('createUser', async () => {
-      const doc: UserDoc = {
-        _id: user.id,
-        tenantId: user.tenantId,
-        email: user.email,
-        emailLower: emailKey(user.email),
-        role: user.role,
-        passwordHash: user.passwordHash,
-        createdAt: user.createdAt,
-        ...(user.tokenVersion !== undefined && { tokenVersion: user.tokenVersion }),
-      };
-      await this.users.insertOne(doc).catch(conflictOnDuplicate('a user with this email already exists'));
+      await this.users.insertOne(userDocOf(user)).catch(conflictOnDuplicate('a user with this email already exists'));
     });
   }
 
@@ -174,16 +131,7 @@ export class MongoIdentityRepository implements IdentityRepository {
   /** The drone first, then its key: a crash in between leaves a drone whose key nobody was given. */
   createDrone(drone: Drone, keyDigest: string): Promise<void> {
     return this.guard.run('createDrone', async () => {
-      const doc: DroneDoc = {
-        _id: drone.id,
-        tenantId: drone.tenantId,
-        name: drone.name,
-        serialNumber: drone.serialNumber,
-        model: drone.model,
-        createdAt: drone.createdAt,
-        deletedAt: drone.deletedAt,
-        keyDigest: drone.deletedAt === null ? keyDigest : null,
-      };
+      const doc = droneDocOf(drone, keyDigest);
       await this.drones.insertOne(doc).catch(conflictOnDuplicate('drone already exists'));
       if (doc.keyDigest === null) return;
       try {
@@ -240,7 +188,7 @@ export class MongoIdentityRepository implements IdentityRepository {
         const drone = await this.drones.findOne({ _id: droneId, tenantId, deletedAt: null }, { projection: { keyDigest: 1 } });
         if (!drone) return null;
         if (drone.keyDigest === newDigest) return newDigest;
-        const at = await this.insertKey({ _id: newDigest, tenantId, droneId, at: Date.now() });
+        const at = await insertDeviceKey(this.keys, { _id: newDigest, tenantId, droneId, at: Date.now() });
         const switched = await this.drones.updateOne(
           { _id: droneId, tenantId, deletedAt: null, keyDigest: drone.keyDigest },
           { $set: { keyDigest: newDigest } },
@@ -286,50 +234,4 @@ export class MongoIdentityRepository implements IdentityRepository {
   close(): Promise<void> {
     return this.guard.run('close', () => this.handle.release());
   }
-
-  /**
-   * Returns the stored key's time. Inserting a key the drone already holds (a retried rotation)
-   * is fine; one another drone holds is a conflict.
-   */
-  private async insertKey(doc: DeviceKeyDoc): Promise<number> {
-    try {
-      await this.keys.insertOne(doc);
-      return doc.at;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const holder = await this.keys.findOne({ _id: doc._id });
-      if (!holder || holder.droneId !== doc.droneId) throw new ConflictError('device key already in use');
-      return holder.at;
-    }
-  }
-}
-
-function conflictOnDuplicate(message: string): (err: unknown) => never {
-  return (err) => {
-    throw isDuplicateKey(err) ? new ConflictError(message) : err;
-  };
-}
-
-function toUser(d: UserDoc): User {
-  return {
-    id: d._id,
-    tenantId: d.tenantId,
-    email: d.email,
-    role: d.role,
-    passwordHash: d.passwordHash,
-    createdAt: d.createdAt,
-    ...(d.tokenVersion !== undefined && { tokenVersion: d.tokenVersion }),
-  };
-}
-
-function toDrone(d: DroneDoc): Drone {
-  return {
-    id: d._id,
-    tenantId: d.tenantId,
-    name: d.name,
-    serialNumber: d.serialNumber ?? null,
-    model: d.model ?? null,
-    createdAt: d.createdAt,
-    deletedAt: d.deletedAt ?? null,
-  };
 }

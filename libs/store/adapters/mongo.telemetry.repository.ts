@@ -13,7 +13,7 @@
  * unique index misbehaves.
  */
 import type { Collection, Filter } from 'mongodb';
-import { OPTIONAL_POINT_FIELDS, type DroneState, type DroneStatus, type TelemetryPoint } from '../../core/index.js';
+import type { DroneState, TelemetryPoint } from '../../core/index.js';
 import type { TelemetryRepository, TrackQuery } from '../telemetry.repository.port.js';
 import {
   connectMongo,
@@ -24,28 +24,10 @@ import {
   type MongoStoreOptions,
 } from '../../mongo/index.js';
 import { newestStatePerDrone } from './state-candidates.js';
-
-type HistoryDoc = { _id: string } & TelemetryPoint;
+import { toHistoryDoc, toState, toStateDoc, type HistoryDoc, type StateDoc } from './mongo.telemetry.documents.js';
 
 /** Retention deletes at most this many history documents per command. */
 const RETENTION_CHUNK = 5_000;
-
-/** One version of a drone's state; the drone's state is its newest version. */
-interface StateDoc {
-  /** `droneId|ts`: a second insert of the same version is a duplicate, not a new state. */
-  _id: string;
-  droneId: string;
-  tenantId: string;
-  ts: number;
-  lat: number;
-  lon: number;
-  altitude: number | null;
-  speed: number | null;
-  heading: number | null;
-  battery: number | null;
-  status: DroneStatus;
-  lastSeenAt: number;
-}
 
 export class MongoTelemetryRepository implements TelemetryRepository {
   private readonly history: Collection<HistoryDoc>;
@@ -226,55 +208,4 @@ export class MongoTelemetryRepository implements TelemetryRepository {
       .deleteMany({ $or: [...cut].map(([droneId, ts]) => ({ droneId, ts: { $lt: ts } })) })
       .catch((err: unknown) => this.guard.log('pruneStates', err));
   }
-}
-
-function toHistoryDoc(p: TelemetryPoint): HistoryDoc {
-  // Only defined fields: the driver would store `undefined` as null.
-  const doc: HistoryDoc = {
-    _id: `${p.droneId}|${p.ts}`,
-    tenantId: p.tenantId,
-    droneId: p.droneId,
-    ts: p.ts,
-    lat: p.lat,
-    lon: p.lon,
-    status: p.status,
-    receivedAt: p.receivedAt,
-  };
-  for (const field of OPTIONAL_POINT_FIELDS) {
-    if (p[field] !== undefined) doc[field] = p[field];
-  }
-  return doc;
-}
-
-function toStateDoc(s: DroneState): StateDoc {
-  return {
-    _id: `${s.droneId}|${s.ts}`,
-    droneId: s.droneId,
-    tenantId: s.tenantId,
-    ts: s.ts,
-    lat: s.lat,
-    lon: s.lon,
-    altitude: s.altitude,
-    speed: s.speed,
-    heading: s.heading,
-    battery: s.battery,
-    status: s.status,
-    lastSeenAt: s.lastSeenAt,
-  };
-}
-
-function toState(d: StateDoc): DroneState {
-  return {
-    tenantId: d.tenantId,
-    droneId: d.droneId,
-    ts: d.ts,
-    lat: d.lat,
-    lon: d.lon,
-    altitude: d.altitude ?? null,
-    speed: d.speed ?? null,
-    heading: d.heading ?? null,
-    battery: d.battery ?? null,
-    status: d.status,
-    lastSeenAt: d.lastSeenAt,
-  };
 }

@@ -1,6 +1,6 @@
 export interface SseEvent {
   event: string;
-  data: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  data: any;
   at: number;
 }
 
