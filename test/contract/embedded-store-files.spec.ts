@@ -121,7 +121,7 @@ describe('an unusable DATA_DIR', () => {
     store = await openEmbeddedStore(dir, { logger: { error: (msg, fields) => logged.push(`${msg} ${JSON.stringify(fields)}`) } });
     const read = store.telemetry.track({ tenantId: t, droneId: d, from: 0, to: 1e9, limit: 100_000 });
     await expect(read).rejects.toBeInstanceOf(UnavailableError);
-    await expect(read).rejects.toMatchObject({ status: 503, message: expect.not.stringContaining('SQLITE') });
+    await expect(read).rejects.toMatchObject({ code: 'unavailable', message: expect.not.stringContaining('SQLITE') });
     expect(logged.join('\n')).toContain(file);
     expect(logged.join('\n')).toMatch(/SQLITE_CORRUPT|malformed/);
     await closeAll(store);

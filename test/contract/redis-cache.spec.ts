@@ -57,11 +57,11 @@ describeWith(testRedisUrl)('RedisLiveMapCache', () => {
     });
   });
 
-  it('fails with a 503-style error when Redis is unreachable', async () => {
+  it('fails with an UnavailableError (a 503 at the edge) when Redis is unreachable', async () => {
     const cache = new RedisLiveMapCache(
       new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null }),
     );
-    await expect(cache.ping()).rejects.toMatchObject({ status: 503 });
-    await expect(cache.search(newId(), WORLD, 10)).rejects.toMatchObject({ status: 503 });
+    await expect(cache.ping()).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(cache.search(newId(), WORLD, 10)).rejects.toMatchObject({ code: 'unavailable' });
   });
 });

@@ -29,10 +29,10 @@ describeWith(testRedisUrl)('RedisRateLimiter', () => {
     await redis.quit();
   });
 
-  it('fails with a 503-style error when Redis is unreachable', async () => {
+  it('fails with an UnavailableError (a 503 at the edge) when Redis is unreachable', async () => {
     const limiter = new RedisRateLimiter(
       new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null }),
     );
-    await expect(limiter.hit('x', 1, 1)).rejects.toMatchObject({ status: 503 });
+    await expect(limiter.hit('x', 1, 1)).rejects.toMatchObject({ code: 'unavailable' });
   });
 });
