@@ -44,13 +44,16 @@ function stageByName(name: string): Stage | undefined {
   return dockerfile.stages.find((s) => s.name === name) ?? dockerfile.stages[Number(name)];
 }
 
-/** The app manifests to compare with: rendered overlays when kustomize is there, the base files otherwise. */
+/**
+ * The app manifests to compare with: rendered overlays when kustomize is there, else the shared pod
+ * spec every dronetrack Deployment gets (kustomize/components/app-pod/pod.yaml) as written.
+ */
 function appDeploymentsToCompare(): { source: string; deployments: K8sObject[] } {
   const tool = findKustomize();
   if (tool) return { source: tool.label, deployments: OVERLAYS.flatMap((o) => appDeployments(renderOverlay(tool, o))) };
-  console.warn('dockerfile.spec: no kubectl/kustomize, comparing with kustomize/base/*.yaml as written');
-  const files = ['ingest.yaml', 'processor.yaml', 'web.yaml'].map((f) => join(KUSTOMIZE_DIR, 'base', f));
-  return { source: 'kustomize/base', deployments: appDeployments(files.flatMap((f) => parseManifests(readFileSync(f, 'utf8'), f))) };
+  console.warn('dockerfile.spec: no kubectl/kustomize, comparing with kustomize/components/app-pod/pod.yaml as written');
+  const file = join(KUSTOMIZE_DIR, 'components/app-pod/pod.yaml');
+  return { source: 'kustomize/components/app-pod', deployments: parseManifests(readFileSync(file, 'utf8'), file) };
 }
 
 describe('Dockerfile', () => {
