@@ -14,6 +14,7 @@ import {
   REGIONS,
   renderDir,
   renderOverlay,
+  REPO_ROOT,
   type K8sObject,
   type OverlayName,
 } from './support/kustomize.js';
@@ -24,6 +25,7 @@ import {
   find,
   ingressRulesFor,
   podLabelsOf,
+  parseQuantity,
   podSpecOf,
   referenceProblems,
   restrictedProblems,
@@ -212,15 +214,60 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
       const mongo = find(objects, 'StatefulSet', 'dronetrack-mongodb')!;
       expect(redis).toBeDefined();
       expect(mongo).toBeDefined();
-      const redisArgs: string = [...(redis.spec.template.spec.containers[0].command ?? []), ...(redis.spec.template.spec.containers[0].args ?? [])].join(' ');
-      expect(redisArgs).toMatch(/--appendonly yes/);
-      expect(redisArgs).toMatch(/--maxmemory-policy noeviction/);
+      expect(redis.spec.template.spec.containers[0].image).toMatch(/^redis:7(\.|$)/);
       expect(mongo.spec.template.spec.containers[0].image).toMatch(/^mongo:7(\.|$)/);
       for (const sts of [redis, mongo]) {
         expect(sts.spec.volumeClaimTemplates?.length).toBeGreaterThan(0);
         const claim = sts.spec.volumeClaimTemplates[0].metadata.name;
         expect(sts.spec.template.spec.containers[0].volumeMounts.map((m: { name: string }) => m.name)).toContain(claim);
       }
+    });
+
+    it.each([
+      ['dronetrack-redis', 'redis/redis.conf', ['redis-server', '{file}']],
+      ['dronetrack-mongodb', 'mongodb/mongod.conf', ['mongod', '--config', '{file}']],
+    ])('runs %s with config/%s, mounted read-only from its generated ConfigMap, byte for byte', (name, file, argv) => {
+      const objects = out('dev');
+      const sts = find(objects, 'StatefulSet', name)!;
+      const spec = podSpecOf(sts)!;
+      const c = spec.containers[0];
+      const started: string[] = [...(c.command ?? []), ...(c.args ?? [])];
+      const path = started[argv.indexOf('{file}')];
+      expect(started).toEqual(argv.map((a) => (a === '{file}' ? path : a)));
+      const base = path.slice(path.lastIndexOf('/') + 1);
+      const dir = path.slice(0, path.lastIndexOf('/'));
+      expect(base).toBe(file.slice(file.lastIndexOf('/') + 1));
+      const mount = c.volumeMounts.find((m: { mountPath: string }) => m.mountPath === dir);
+      expect(mount?.readOnly).toBe(true);
+      const volume = spec.volumes.find((v: { name: string }) => v.name === mount.name);
+      const cm = find(objects, 'ConfigMap', volume?.configMap?.name);
+      expect(cm?.metadata.name).toMatch(new RegExp(`^${name}-config-[a-z0-9]{10}$`)); // generated: a change rolls the pod
+      expect(cm!.data[base]).toBe(readFileSync(join(REPO_ROOT, 'config', file), 'utf8'));
+      expect(Object.keys(cm!.data)).toEqual([base]);
+    });
+
+    it('keeps Redis below its container memory limit with noeviction and AOF (config/redis/redis.conf)', () => {
+      const objects = out('dev');
+      const redis = find(objects, 'StatefulSet', 'dronetrack-redis')!;
+      const conf = readFileSync(join(REPO_ROOT, 'config/redis/redis.conf'), 'utf8');
+      const setting = (key: string) => new RegExp(`^${key}\\s+(\\S+)\\s*$`, 'm').exec(conf)?.[1];
+      expect(setting('appendonly')).toBe('yes');
+      expect(setting('maxmemory-policy')).toBe('noeviction');
+      const [, n, unit] = /^(\d+)(mb|gb)$/.exec(setting('maxmemory') ?? '')!;
+      const limit = parseQuantity(redis.spec.template.spec.containers[0].resources.limits.memory)!;
+      expect(Number(n) * 2 ** (unit === 'gb' ? 30 : 20)).toBeLessThan(limit);
+      // dir is the persistent volume.
+      const data = redis.spec.template.spec.containers[0].volumeMounts.find((m: { name: string }) => m.name === redis.spec.volumeClaimTemplates[0].metadata.name);
+      expect(setting('dir')).toBe(data.mountPath);
+    });
+
+    it('keeps MongoDB\'s data on its persistent volume and its cache below the container limit (config/mongodb/mongod.conf)', () => {
+      const mongo = find(out('dev'), 'StatefulSet', 'dronetrack-mongodb')!;
+      const conf = parse(readFileSync(join(REPO_ROOT, 'config/mongodb/mongod.conf'), 'utf8'));
+      const c = mongo.spec.template.spec.containers[0];
+      const data = c.volumeMounts.find((m: { name: string }) => m.name === mongo.spec.volumeClaimTemplates[0].metadata.name);
+      expect(conf.storage.dbPath).toBe(data.mountPath);
+      expect(conf.storage.wiredTiger.engineConfig.cacheSizeGB * 2 ** 30).toBeLessThan(parseQuantity(c.resources.limits.memory)! / 2);
     });
 
     it('points the all-roles process at the in-cluster Redis and MongoDB through the generated Secret', () => {

@@ -122,7 +122,11 @@ export function envForProcess(env: Map<string, EnvValue>, objects: K8sObject[]):
   return out;
 }
 
-/** Every variable name libs/config/app-config.ts reads (parsed from its source). */
+/**
+ * Every variable name libs/config/app-config.ts reads (parsed from its source): the EnvReader calls
+ * (`read.int('PORT', ...)`; `read.rateLimit('X', ...)` reads X_MAX and X_WINDOW_SECONDS) and direct
+ * reads of the env object (`env.UV_THREADPOOL_SIZE`, `env['NAME']`).
+ */
 export function envNamesReadByProcess(): Set<string> {
   const src = readFileSync(join(REPO_ROOT, 'libs/config/app-config.ts'), 'utf8');
   const names = new Set<string>();
@@ -134,6 +138,7 @@ export function envNamesReadByProcess(): Set<string> {
       names.add(m[2]);
     }
   }
+  for (const m of src.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]*)\b|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])/g)) names.add(m[1] ?? m[2]);
   return names;
 }
 
