@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join, posix } from 'node:path';
 import {
   commandOf,
@@ -13,20 +14,33 @@ import {
   type Dockerfile,
   type Stage,
 } from './support/dockerfile.js';
-import { findKustomize, KUSTOMIZE_DIR, OVERLAYS, parseManifests, renderOverlay, REPO_ROOT, type K8sObject } from './support/kustomize.js';
+import { filesUnder, findKustomize, KUSTOMIZE_DIR, OVERLAYS, parseManifests, renderOverlay, REPO_ROOT, type K8sObject } from './support/kustomize.js';
 import { appDeployments, containerArgv, imageProblems, podSpecOf, START_COMMAND } from './support/rules.js';
 
 /**
  * The image, checked without a Docker daemon: after the project's own build, every path the
- * Dockerfile copies exists (and is not kept out by .dockerignore), the runtime stage runs as a
- * numeric non-root user with NODE_ENV=production, and its start command is the one every
- * rendered Kubernetes manifest runs.
+ * Dockerfile copies exists (and is not kept out by .dockerignore), the web app is built once, the
+ * runtime stage takes only dist/src, dist/libs and web/dist (and everything the compiled server
+ * imports is among them or a production dependency), it runs as a numeric non-root user with
+ * NODE_ENV=production, and its start command is the one every rendered Kubernetes manifest runs.
  */
 
 const dockerfile: Dockerfile = parseDockerfile(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8'));
 const ignoreRules = parseDockerignore(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8'));
 const finalStage: Stage = dockerfile.stages[dockerfile.stages.length - 1];
 const WEB_DIST = 'web/dist';
+/** What the runtime stage copies from the build: the compiled server and libraries, and the web app. */
+const RUNTIME_DIRS = ['dist/src', 'dist/libs', WEB_DIST];
+
+/** Module specifiers of the static and dynamic imports (and requires) of compiled ES module code. */
+function importsOf(js: string): string[] {
+  return [
+    ...js.matchAll(/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+    ...js.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
+    ...js.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+    ...js.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]);
+}
 
 function run(cmd: string, args: string[]): void {
   console.log(`dockerfile.spec: running ${cmd} ${args.join(' ')}`);
@@ -101,8 +115,53 @@ describe('Dockerfile', () => {
     expect(copies.some((c) => c.flags.from === build!.name)).toBe(true);
     expect(runs(finalStage)).not.toMatch(/\bnpm (ci|install|i)\b/);
     // The web app is built in the build stage too (vite), and copied into the runtime stage.
-    expect(runs(build!)).toMatch(/build:web|vite build/);
     expect(copies.some((c) => c.flags.from === build!.name && copyParts(c).sources.includes(`${workdirOf(build!)}/${WEB_DIST}`))).toBe(true);
+  });
+
+  it('builds the web app exactly once (`npm run build` already runs build:web)', () => {
+    const scripts: Record<string, string> = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts ?? {};
+    const buildsWeb = (script: string) => /\bbuild:web\b|\bvite build\b/.test(script);
+    const count = (text: string, re: RegExp) => [...text.matchAll(re)].length;
+    const runs = dockerfile.stages.flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args)).join('\n');
+    const viaBuild = count(runs, /\bnpm run build(?![\w:-])/g) * (buildsWeb(scripts.build ?? '') ? 1 : 0);
+    const direct = count(runs, /\bnpm run build:web\b/g) + count(runs, /\bvite build\b/g);
+    // Web builds per image build: through `npm run build` (when its script runs build:web) plus any direct build:web / vite build.
+    expect({ viaBuild, direct, total: viaBuild + direct }).toEqual({ viaBuild, direct, total: 1 });
+  });
+
+  it('runtime stage takes from the build only what `node dist/src/main.js` loads: dist/src, dist/libs and web/dist', () => {
+    const build = dockerfile.stages.find((s) => s.instructions.some((i) => i.keyword === 'RUN' && /\bnpm run build\b/.test(i.args)))!;
+    const wd = workdirOf(build).replace(/\/$/, '');
+    const fromBuild = finalStage.instructions
+      .filter((i) => i.keyword === 'COPY' && i.flags.from === build.name)
+      .flatMap((i) => copyParts(i).sources.map((src) => src.slice(wd.length + 1)))
+      .sort();
+    expect(fromBuild).toEqual(RUNTIME_DIRS.slice().sort());
+  });
+
+  it('everything the compiled server imports is in the image: relative imports stay in dist/src and dist/libs, packages are production dependencies', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    const deps = new Set(Object.keys(pkg.dependencies ?? {}));
+    const shipped = RUNTIME_DIRS.filter((d) => d.startsWith('dist/'));
+    const problems: string[] = [];
+    let files = 0;
+    for (const dir of shipped) {
+      for (const rel of filesUnder(join(REPO_ROOT, dir)).filter((f) => f.endsWith('.js'))) {
+        files++;
+        const file = posix.join(dir, rel);
+        for (const spec of importsOf(readFileSync(join(REPO_ROOT, file), 'utf8'))) {
+          if (spec.startsWith('.')) {
+            const target = posix.normalize(posix.join(posix.dirname(file), spec));
+            if (!shipped.some((d) => target === d || target.startsWith(`${d}/`))) problems.push(`${file} imports ${spec} (${target}), which is not in the image`);
+          } else if (!spec.startsWith('node:') && !builtinModules.includes(spec)) {
+            const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+            if (!deps.has(name)) problems.push(`${file} imports ${spec}, which is not in package.json "dependencies" (the image installs --omit=dev)`);
+          }
+        }
+      }
+    }
+    expect(files).toBeGreaterThan(10);
+    expect(problems).toEqual([]);
   });
 
   it('copies only paths that exist after the build and that .dockerignore lets into the context', () => {
