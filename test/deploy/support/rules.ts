@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, ROLE_NAMES, type AppConfig } from '../../../libs/config/app-config.js';
 import { REPO_ROOT, ref, type K8sObject } from './kustomize.js';
@@ -17,7 +17,7 @@ export const SECRET_KEYS = ['REDIS_URL', 'MONGO_URL', 'JWT_SECRET', 'ADMIN_TOKEN
 /** The start command of the image (Dockerfile CMD) and of every app container. */
 export const START_COMMAND = ['node', 'dist/src/main.js'];
 /** Non-secret variables the manifests may set that the process does not read itself. */
-export const EXTRA_ENV = new Set(['REGION', 'NODE_OPTIONS', 'NODE_ENV', 'TZ']);
+export const EXTRA_ENV = new Set(['NODE_OPTIONS', 'NODE_ENV', 'TZ']);
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
 
@@ -123,12 +123,17 @@ export function envForProcess(env: Map<string, EnvValue>, objects: K8sObject[]):
 }
 
 /**
- * Every variable name libs/config/app-config.ts reads (parsed from its source): the EnvReader calls
- * (`read.int('PORT', ...)`; `read.rateLimit('X', ...)` reads X_MAX and X_WINDOW_SECONDS) and direct
- * reads of the env object (`env.UV_THREADPOOL_SIZE`, `env['NAME']`).
+ * Every variable name the process's configuration reads, parsed from the sources of libs/config
+ * (app-config.ts, env-reader.ts...): the EnvReader calls (`read.int('PORT', ...)`;
+ * `read.rateLimit('X', ...)` reads X_MAX and X_WINDOW_SECONDS) and direct reads of the env object
+ * (`env.UV_THREADPOOL_SIZE`, `env['NAME']`).
  */
 export function envNamesReadByProcess(): Set<string> {
-  const src = readFileSync(join(REPO_ROOT, 'libs/config/app-config.ts'), 'utf8');
+  const dir = join(REPO_ROOT, 'libs/config');
+  const src = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
   const names = new Set<string>();
   for (const m of src.matchAll(/read\.(\w+)\(\s*['"]([A-Z][A-Z0-9_]*)['"]/g)) {
     if (m[1] === 'rateLimit') {
