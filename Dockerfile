@@ -10,7 +10,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 # Everything else the build needs (.dockerignore keeps out node_modules, dist, tests, .git...).
 COPY . .
-# `npm run build` compiles the server (nest build -> dist/src, dist/libs) and builds the web app
+# `npm run build` compiles the server (nest build -> dist/src, dist/libs, dist/tools) and builds the web app
 # once (its build:web step: vite -> web/dist). The tests hold this stage to exactly one web build.
 RUN npm run build \
  && test -f dist/src/main.js \
@@ -31,10 +31,12 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # Code stays owned by root: the app user can read it, never change it.
 COPY --from=deps /app/node_modules ./node_modules
-# Only what `node dist/src/main.js` loads: the compiled server and libraries, and the web app.
-# Anything else the build compiles (bench, scripts) stays out of the image.
+# Only what `node dist/src/main.js` loads: the compiled server, its libraries and tools (the demo
+# fleet, DEMO=true, flies the simulator's models), and the web app. The benchmarks are compiled
+# apart (dist-bench) and never reach the image.
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/libs ./dist/libs
+COPY --from=build /app/dist/tools ./dist/tools
 COPY --from=build /app/web/dist ./web/dist
 COPY package.json ./
 # Writable at run time: only /tmp and /data (DATA_DIR, the embedded store; unused with MONGO_URL).

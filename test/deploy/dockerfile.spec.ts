@@ -20,8 +20,8 @@ import { appDeployments, containerArgv, imageProblems, podSpecOf, START_COMMAND 
 /**
  * The image, checked without a Docker daemon: after the project's own build, every path the
  * Dockerfile copies exists (and is not kept out by .dockerignore), the web app is built once, the
- * runtime stage takes only dist/src, dist/libs and web/dist (and everything the compiled server
- * imports is among them or a production dependency), it runs as a numeric non-root user with
+ * runtime stage takes only dist/src, dist/libs, dist/tools and web/dist (and everything the compiled
+ * server imports is among them or a production dependency), it runs as a numeric non-root user with
  * NODE_ENV=production, and its start command is the one every rendered Kubernetes manifest runs.
  */
 
@@ -29,8 +29,8 @@ const dockerfile: Dockerfile = parseDockerfile(readFileSync(join(REPO_ROOT, 'Doc
 const ignoreRules = parseDockerignore(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8'));
 const finalStage: Stage = dockerfile.stages[dockerfile.stages.length - 1];
 const WEB_DIST = 'web/dist';
-/** What the runtime stage copies from the build: the compiled server and libraries, and the web app. */
-const RUNTIME_DIRS = ['dist/src', 'dist/libs', WEB_DIST];
+/** What the runtime stage copies from the build: the compiled server, libraries and tools (demo, simulator models), and the web app. */
+const RUNTIME_DIRS = ['dist/src', 'dist/libs', 'dist/tools', WEB_DIST];
 
 /** Module specifiers of the static and dynamic imports (and requires) of compiled ES module code. */
 function importsOf(js: string): string[] {
@@ -129,7 +129,7 @@ describe('Dockerfile', () => {
     expect({ viaBuild, direct, total: viaBuild + direct }).toEqual({ viaBuild, direct, total: 1 });
   });
 
-  it('runtime stage takes from the build only what `node dist/src/main.js` loads: dist/src, dist/libs and web/dist', () => {
+  it(`runtime stage takes from the build only what \`node dist/src/main.js\` loads: ${RUNTIME_DIRS.join(', ')}`, () => {
     const build = dockerfile.stages.find((s) => s.instructions.some((i) => i.keyword === 'RUN' && /\bnpm run build\b/.test(i.args)))!;
     const wd = workdirOf(build).replace(/\/$/, '');
     const fromBuild = finalStage.instructions
@@ -139,16 +139,18 @@ describe('Dockerfile', () => {
     expect(fromBuild).toEqual(RUNTIME_DIRS.slice().sort());
   });
 
-  it('everything the compiled server imports is in the image: relative imports stay in dist/src and dist/libs, packages are production dependencies', () => {
+  it('everything the compiled server imports is in the image: relative imports stay in the copied dist folders, packages are production dependencies', () => {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
     const deps = new Set(Object.keys(pkg.dependencies ?? {}));
     const shipped = RUNTIME_DIRS.filter((d) => d.startsWith('dist/'));
     const problems: string[] = [];
     let files = 0;
+    let reachesEntry = false;
     for (const dir of shipped) {
       for (const rel of filesUnder(join(REPO_ROOT, dir)).filter((f) => f.endsWith('.js'))) {
         files++;
         const file = posix.join(dir, rel);
+        if (file === START_COMMAND[1]) reachesEntry = true;
         for (const spec of importsOf(readFileSync(join(REPO_ROOT, file), 'utf8'))) {
           if (spec.startsWith('.')) {
             const target = posix.normalize(posix.join(posix.dirname(file), spec));
@@ -161,6 +163,7 @@ describe('Dockerfile', () => {
       }
     }
     expect(files).toBeGreaterThan(10);
+    expect(reachesEntry).toBe(true);
     expect(problems).toEqual([]);
   });
 
@@ -209,7 +212,7 @@ describe('Dockerfile', () => {
   });
 
   it('keeps the build context small: .dockerignore excludes dependencies, outputs, VCS and test artifacts, but not build inputs', () => {
-    for (const path of ['node_modules', 'libs/x/node_modules', 'dist', 'web/dist', '.git', 'coverage', 'artifacts', 'data', 'test', '.env', 'npm-debug.log']) {
+    for (const path of ['node_modules', 'libs/x/node_modules', 'dist', 'dist-bench', 'web/dist', '.git', 'coverage', 'artifacts', 'data', 'test', '.env', 'npm-debug.log']) {
       expect([path, isIgnored(ignoreRules, path)]).toEqual([path, true]);
     }
     const tsBuild = JSON.parse(readFileSync(join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
