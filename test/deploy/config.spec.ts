@@ -46,7 +46,7 @@ function comparable(config: AppConfig): Record<string, unknown> {
 describe('config/.env.example', () => {
   const entries = readEnvExample();
 
-  it('lists exactly the variables the process\'s configuration (libs/config) reads, each once', () => {
+  it("lists exactly the variables the process's configuration (libs/config) reads, each once", () => {
     const listed = entries.map((e) => e.name);
     expect(listed.filter((n, i) => listed.indexOf(n) !== i)).toEqual([]);
     expect([...new Set(listed)].sort()).toEqual([...envNamesReadByProcess()].sort());
@@ -98,31 +98,35 @@ describe('config/redis/redis.conf', () => {
 
   const bin = redisBinary();
   if (!bin) reportMissing('redis-server (to load config/redis/redis.conf)');
-  (bin ? it : it.skip)('is accepted by redis-server, which then reports those settings', async () => {
-    // The file as the pod gets it, except dir (/data exists only in the container) and the listen address.
-    const dir = mkdtempSync(join(tmpdir(), 'dt-redis-conf-'));
-    const port = await freePort();
-    writeFileSync(join(dir, 'redis.conf'), text.replace(/^dir .*$/m, `dir ${dir}`));
-    const child = spawn(bin!, [join(dir, 'redis.conf'), '--port', String(port), '--bind', '127.0.0.1'], { stdio: 'ignore' });
-    let client: Redis | null = null;
-    try {
-      await waitForPort(port, child, 'redis-server');
-      client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
-      await client.connect();
-      const get = async (key: string) => ((await client!.config('GET', key)) as string[])[1];
-      expect(await get('appendonly')).toBe('yes');
-      expect(await get('maxmemory-policy')).toBe('noeviction');
-      expect(await get('appendfsync')).toBe('everysec');
-      const [, n, unit] = /^(\d+)(mb|gb)$/.exec(directives.get('maxmemory')!)!;
-      expect(Number(await get('maxmemory'))).toBe(Number(n) * 2 ** (unit === 'gb' ? 30 : 20));
-      expect(await get('protected-mode')).toBe('no');
-    } finally {
-      client?.disconnect();
-      child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 30_000);
+  (bin ? it : it.skip)(
+    'is accepted by redis-server, which then reports those settings',
+    async () => {
+      // The file as the pod gets it, except dir (/data exists only in the container) and the listen address.
+      const dir = mkdtempSync(join(tmpdir(), 'dt-redis-conf-'));
+      const port = await freePort();
+      writeFileSync(join(dir, 'redis.conf'), text.replace(/^dir .*$/m, `dir ${dir}`));
+      const child = spawn(bin!, [join(dir, 'redis.conf'), '--port', String(port), '--bind', '127.0.0.1'], { stdio: 'ignore' });
+      let client: Redis | null = null;
+      try {
+        await waitForPort(port, child, 'redis-server');
+        client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
+        await client.connect();
+        const get = async (key: string) => ((await client!.config('GET', key)) as string[])[1];
+        expect(await get('appendonly')).toBe('yes');
+        expect(await get('maxmemory-policy')).toBe('noeviction');
+        expect(await get('appendfsync')).toBe('everysec');
+        const [, n, unit] = /^(\d+)(mb|gb)$/.exec(directives.get('maxmemory')!)!;
+        expect(Number(await get('maxmemory'))).toBe(Number(n) * 2 ** (unit === 'gb' ? 30 : 20));
+        expect(await get('protected-mode')).toBe('no');
+      } finally {
+        client?.disconnect();
+        child.kill('SIGTERM');
+        await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    30_000,
+  );
 });
 
 describe('config/mongodb/mongod.conf', () => {

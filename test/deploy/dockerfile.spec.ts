@@ -14,7 +14,16 @@ import {
   type Dockerfile,
   type Stage,
 } from './support/dockerfile.js';
-import { filesUnder, findKustomize, KUSTOMIZE_DIR, OVERLAYS, parseManifests, renderOverlay, REPO_ROOT, type K8sObject } from './support/kustomize.js';
+import {
+  filesUnder,
+  findKustomize,
+  KUSTOMIZE_DIR,
+  OVERLAYS,
+  parseManifests,
+  renderOverlay,
+  REPO_ROOT,
+  type K8sObject,
+} from './support/kustomize.js';
 import { appDeployments, containerArgv, imageProblems, podSpecOf, START_COMMAND } from './support/rules.js';
 
 /**
@@ -49,9 +58,15 @@ function run(cmd: string, args: string[]): void {
 }
 
 function frontEndExists(): boolean {
-  return ['web/index.html', 'web/vite.config.ts', 'web/vite.config.js', 'web/vite.config.mjs', 'vite.config.ts', 'vite.config.js', 'vite.config.mjs'].some(
-    (p) => existsSync(join(REPO_ROOT, p)),
-  );
+  return [
+    'web/index.html',
+    'web/vite.config.ts',
+    'web/vite.config.js',
+    'web/vite.config.mjs',
+    'vite.config.ts',
+    'vite.config.js',
+    'vite.config.mjs',
+  ].some((p) => existsSync(join(REPO_ROOT, p)));
 }
 
 function stageByName(name: string): Stage | undefined {
@@ -86,7 +101,17 @@ describe('Dockerfile', () => {
     expect(dockerfile.stages.length).toBeGreaterThanOrEqual(2);
     const buildKitOnly = dockerfile.stages
       .flatMap((s) => s.instructions)
-      .filter((i) => i.flags.mount || i.flags.link || i.flags.parents || i.flags.exclude || i.flags.chmod || i.flags.network || i.flags.security || /<<-?\s*["']?\w+/.test(i.args))
+      .filter(
+        (i) =>
+          i.flags.mount ||
+          i.flags.link ||
+          i.flags.parents ||
+          i.flags.exclude ||
+          i.flags.chmod ||
+          i.flags.network ||
+          i.flags.security ||
+          /<<-?\s*["']?\w+/.test(i.args),
+      )
       .map((i) => `line ${i.line}: ${i.keyword} ${i.args}`);
     expect(buildKitOnly).toEqual([]);
   });
@@ -104,7 +129,11 @@ describe('Dockerfile', () => {
   });
 
   it('builds with npm ci + npm run build, and ships production-only node_modules (npm ci --omit=dev)', () => {
-    const runs = (s: Stage) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n');
+    const runs = (s: Stage) =>
+      s.instructions
+        .filter((i) => i.keyword === 'RUN')
+        .map((i) => i.args)
+        .join('\n');
     const build = dockerfile.stages.find((s) => /\bnpm ci\b(?![^\n]*--omit=dev)/.test(runs(s)) && /\bnpm run build\b/.test(runs(s)));
     expect(build?.name).toBeTruthy();
     const deps = dockerfile.stages.find((s) => /\bnpm ci\b[^\n&|;]*--omit=dev/.test(runs(s)));
@@ -115,7 +144,9 @@ describe('Dockerfile', () => {
     expect(copies.some((c) => c.flags.from === build!.name)).toBe(true);
     expect(runs(finalStage)).not.toMatch(/\bnpm (ci|install|i)\b/);
     // The web app is built in the build stage too (vite), and copied into the runtime stage.
-    expect(copies.some((c) => c.flags.from === build!.name && copyParts(c).sources.includes(`${workdirOf(build!)}/${WEB_DIST}`))).toBe(true);
+    expect(copies.some((c) => c.flags.from === build!.name && copyParts(c).sources.includes(`${workdirOf(build!)}/${WEB_DIST}`))).toBe(
+      true,
+    );
   });
 
   it('builds the web app exactly once (`npm run build` already runs build:web)', () => {
@@ -154,10 +185,12 @@ describe('Dockerfile', () => {
         for (const spec of importsOf(readFileSync(join(REPO_ROOT, file), 'utf8'))) {
           if (spec.startsWith('.')) {
             const target = posix.normalize(posix.join(posix.dirname(file), spec));
-            if (!shipped.some((d) => target === d || target.startsWith(`${d}/`))) problems.push(`${file} imports ${spec} (${target}), which is not in the image`);
+            if (!shipped.some((d) => target === d || target.startsWith(`${d}/`)))
+              problems.push(`${file} imports ${spec} (${target}), which is not in the image`);
           } else if (!spec.startsWith('node:') && !builtinModules.includes(spec)) {
             const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
-            if (!deps.has(name)) problems.push(`${file} imports ${spec}, which is not in package.json "dependencies" (the image installs --omit=dev)`);
+            if (!deps.has(name))
+              problems.push(`${file} imports ${spec}, which is not in package.json "dependencies" (the image installs --omit=dev)`);
           }
         }
       }
@@ -196,13 +229,20 @@ describe('Dockerfile', () => {
           }
           const rel = src.slice(wd.replace(/\/$/, '').length + 1);
           if (existsSync(join(REPO_ROOT, rel))) continue;
-          const createdByStage = from.instructions.some((i) => i.keyword === 'RUN' && new RegExp(`mkdir -p[^&|;]*\\s${rel.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\s|$)`).test(i.args));
+          const createdByStage = from.instructions.some(
+            (i) =>
+              i.keyword === 'RUN' && new RegExp(`mkdir -p[^&|;]*\\s${rel.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\s|$)`).test(i.args),
+          );
           if (rel === WEB_DIST && createdByStage && !frontEndExists()) {
             warnings.push(`${rel}: there is no web front end yet; the image ships an empty ${rel}`);
           } else if (rel === WEB_DIST && frontEndExists()) {
-            problems.push(`${rel}: the web front end exists but "npm run build" / "npm run build:web" did not produce ${rel}; update the Dockerfile's web build and COPY`);
+            problems.push(
+              `${rel}: the web front end exists but "npm run build" / "npm run build:web" did not produce ${rel}; update the Dockerfile's web build and COPY`,
+            );
           } else {
-            problems.push(`line ${ins.line}: ${src} from stage ${ins.flags.from} is not produced by the build (${rel} missing after npm run build)`);
+            problems.push(
+              `line ${ins.line}: ${src} from stage ${ins.flags.from} is not produced by the build (${rel} missing after npm run build)`,
+            );
           }
         }
       });
@@ -212,11 +252,32 @@ describe('Dockerfile', () => {
   });
 
   it('keeps the build context small: .dockerignore excludes dependencies, outputs, VCS and test artifacts, but not build inputs', () => {
-    for (const path of ['node_modules', 'libs/x/node_modules', 'dist', 'dist-bench', 'web/dist', '.git', 'coverage', 'artifacts', 'data', 'test', '.env', 'npm-debug.log']) {
+    for (const path of [
+      'node_modules',
+      'libs/x/node_modules',
+      'dist',
+      'dist-bench',
+      'web/dist',
+      '.git',
+      'coverage',
+      'artifacts',
+      'data',
+      'test',
+      '.env',
+      'npm-debug.log',
+    ]) {
       expect([path, isIgnored(ignoreRules, path)]).toEqual([path, true]);
     }
     const tsBuild = JSON.parse(readFileSync(join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
-    const inputs = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'src/main.ts', ...tsBuild.include.map((p) => p.replace(/\/\*.*$/, ''))];
+    const inputs = [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'nest-cli.json',
+      'src/main.ts',
+      ...tsBuild.include.map((p) => p.replace(/\/\*.*$/, '')),
+    ];
     if (existsSync(join(REPO_ROOT, 'web'))) inputs.push('web');
     for (const path of inputs) expect([path, isIgnored(ignoreRules, path)]).toEqual([path, false]);
   });
@@ -232,7 +293,10 @@ describe('Dockerfile', () => {
     expect(lastOf(finalStage, 'EXPOSE')?.args.split(/\s+/)).toEqual([env.PORT ?? '3000']);
     const dataDir = env.DATA_DIR;
     expect(dataDir).toBeTruthy();
-    const runs = finalStage.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n');
+    const runs = finalStage.instructions
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join('\n');
     expect(runs).toContain(`chown ${m![1]}:${m![2] ?? m![1]} ${dataDir}`);
   });
 
@@ -243,7 +307,11 @@ describe('Dockerfile', () => {
       .flatMap((i) => {
         const { sources, dest } = copyParts(i);
         const target = posix.resolve(wd, dest);
-        return sources.map((s) => (dest.endsWith('/') && sources.length >= 1 && !dest.endsWith(`${posix.basename(s)}/`) ? posix.join(target, posix.basename(s)) : target));
+        return sources.map((s) =>
+          dest.endsWith('/') && sources.length >= 1 && !dest.endsWith(`${posix.basename(s)}/`)
+            ? posix.join(target, posix.basename(s))
+            : target,
+        );
       });
     const entry = posix.resolve(wd, START_COMMAND[1]);
     expect(copiedTo.some((t) => entry === t || entry.startsWith(`${t}/`))).toBe(true);
@@ -269,7 +337,10 @@ describe('Dockerfile', () => {
       const c = spec.containers[0];
       expect([source, d.metadata.name, containerArgv(c, image)]).toEqual([source, d.metadata.name, [...image.entrypoint, ...image.cmd]]);
       expect([d.metadata.name, c.securityContext?.runAsUser ?? spec.securityContext?.runAsUser]).toEqual([d.metadata.name, Number(uid)]);
-      expect([d.metadata.name, c.securityContext?.runAsGroup ?? spec.securityContext?.runAsGroup]).toEqual([d.metadata.name, Number(gid || uid)]);
+      expect([d.metadata.name, c.securityContext?.runAsGroup ?? spec.securityContext?.runAsGroup]).toEqual([
+        d.metadata.name,
+        Number(gid || uid),
+      ]);
     }
   });
 });

@@ -64,7 +64,7 @@ function ofKind(objects: K8sObject[], kind: string): K8sObject[] {
   return objects.filter((o) => o.kind === kind);
 }
 
-function readKustomization(dir: string): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function readKustomization(dir: string): Record<string, any> {
   return parse(readFileSync(join(KUSTOMIZE_DIR, dir, 'kustomization.yaml'), 'utf8'));
 }
 
@@ -159,23 +159,30 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
     });
 
     it('labels every app object with app.kubernetes.io/name and app.kubernetes.io/component', () => {
-      const objects = out(overlay).filter((o) => ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'].includes(o.kind));
+      const objects = out(overlay).filter((o) =>
+        ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'].includes(o.kind),
+      );
       const problems = objects
         .filter((o) => !o.metadata.labels?.['app.kubernetes.io/name'] || !o.metadata.labels?.[COMPONENT_LABEL])
         .map((o) => `${ref(o)}: missing name/component labels`);
       expect(problemsOf(problems)).toBe('');
     });
 
-    it('labels every object as part of dronetrack, managed by kustomize, with the variant\'s instance name', () => {
+    it("labels every object as part of dronetrack, managed by kustomize, with the variant's instance name", () => {
       const objects = out(overlay);
       const instances = new Set(objects.map((o) => o.metadata.labels?.['app.kubernetes.io/instance']));
       expect([...instances]).toEqual([overlay === 'dev' ? 'dronetrack-dev' : 'dronetrack']);
       const problems = objects
-        .filter((o) => o.metadata.labels?.['app.kubernetes.io/part-of'] !== 'dronetrack' || o.metadata.labels?.['app.kubernetes.io/managed-by'] !== 'kustomize')
+        .filter(
+          (o) =>
+            o.metadata.labels?.['app.kubernetes.io/part-of'] !== 'dronetrack' ||
+            o.metadata.labels?.['app.kubernetes.io/managed-by'] !== 'kustomize',
+        )
         .map((o) => `${ref(o)}: labels ${JSON.stringify(o.metadata.labels)}`);
       for (const w of workloads(objects)) {
         const labels = podLabelsOf(w);
-        if (labels['app.kubernetes.io/part-of'] !== 'dronetrack' || !labels['app.kubernetes.io/instance']) problems.push(`${ref(w)}: pod labels ${JSON.stringify(labels)}`);
+        if (labels['app.kubernetes.io/part-of'] !== 'dronetrack' || !labels['app.kubernetes.io/instance'])
+          problems.push(`${ref(w)}: pod labels ${JSON.stringify(labels)}`);
       }
       expect(problemsOf(problems)).toBe('');
     });
@@ -257,11 +264,13 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
       const limit = parseQuantity(redis.spec.template.spec.containers[0].resources.limits.memory)!;
       expect(Number(n) * 2 ** (unit === 'gb' ? 30 : 20)).toBeLessThan(limit);
       // dir is the persistent volume.
-      const data = redis.spec.template.spec.containers[0].volumeMounts.find((m: { name: string }) => m.name === redis.spec.volumeClaimTemplates[0].metadata.name);
+      const data = redis.spec.template.spec.containers[0].volumeMounts.find(
+        (m: { name: string }) => m.name === redis.spec.volumeClaimTemplates[0].metadata.name,
+      );
       expect(setting('dir')).toBe(data.mountPath);
     });
 
-    it('keeps MongoDB\'s data on its persistent volume and its cache below the container limit (config/mongodb/mongod.conf)', () => {
+    it("keeps MongoDB's data on its persistent volume and its cache below the container limit (config/mongodb/mongod.conf)", () => {
       const mongo = find(out('dev'), 'StatefulSet', 'dronetrack-mongodb')!;
       const conf = parse(readFileSync(join(REPO_ROOT, 'config/mongodb/mongod.conf'), 'utf8'));
       const c = mongo.spec.template.spec.containers[0];
@@ -277,7 +286,10 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
       const secretName = env.find((e) => e.name === 'REDIS_URL')?.valueFrom?.secretKeyRef?.name;
       expect(secretName).toMatch(new RegExp(`^${SECRET_NAME}-`));
       for (const key of SECRET_KEYS) expect(secretValue(objects, secretName!, key)).toBeTruthy();
-      for (const [key, service] of [['REDIS_URL', 'dronetrack-redis'], ['MONGO_URL', 'dronetrack-mongodb']] as const) {
+      for (const [key, service] of [
+        ['REDIS_URL', 'dronetrack-redis'],
+        ['MONGO_URL', 'dronetrack-mongodb'],
+      ] as const) {
         const url = new URL(secretValue(objects, secretName!, key)!);
         const svc = find(objects, 'Service', url.hostname);
         expect(svc?.metadata.name).toBe(service);
@@ -302,7 +314,8 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
       expect(ofKind(objects, 'StatefulSet').map(ref)).toEqual([]);
       for (const d of appDeployments(objects)) {
         const env = d.spec.template.spec.containers[0].env as { name: string; valueFrom?: { secretKeyRef?: { name: string } } }[];
-        for (const key of SECRET_KEYS) expect([key, env.find((e) => e.name === key)?.valueFrom?.secretKeyRef?.name]).toEqual([key, SECRET_NAME]);
+        for (const key of SECRET_KEYS)
+          expect([key, env.find((e) => e.name === key)?.valueFrom?.secretKeyRef?.name]).toEqual([key, SECRET_NAME]);
       }
     });
 
@@ -340,7 +353,8 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
       const objects = out(overlay);
       const policies = ofKind(objects, 'NetworkPolicy');
       const defaultDeny = policies.filter(
-        (p) => Object.keys(p.spec.podSelector ?? {}).length === 0 && p.spec.policyTypes?.includes('Ingress') && !(p.spec.ingress?.length > 0),
+        (p) =>
+          Object.keys(p.spec.podSelector ?? {}).length === 0 && p.spec.policyTypes?.includes('Ingress') && !(p.spec.ingress?.length > 0),
       );
       expect(defaultDeny.length).toBe(1);
       for (const role of ROLES) {
@@ -442,7 +456,11 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
 
   it('every app container runs the same start command in every overlay', () => {
     const commands = new Set(
-      OVERLAYS.flatMap((o) => appDeployments(out(o)).map((d) => JSON.stringify([...(podSpecOf(d)!.containers[0].command ?? []), ...(podSpecOf(d)!.containers[0].args ?? [])]))),
+      OVERLAYS.flatMap((o) =>
+        appDeployments(out(o)).map((d) =>
+          JSON.stringify([...(podSpecOf(d)!.containers[0].command ?? []), ...(podSpecOf(d)!.containers[0].args ?? [])]),
+        ),
+      ),
     );
     expect([...commands]).toEqual([JSON.stringify(['node', 'dist/src/main.js'])]);
   });
@@ -464,7 +482,9 @@ describe('kustomize/ layout (as written)', () => {
     );
     expect(mentions.map((m) => m.at)).toEqual([expect.stringMatching(/^components\/app-pod\/kustomization\.yaml:/)]);
     // Manifests name the image only by its placeholder.
-    const literal = YAML_FILES.filter((f) => new RegExp(`image:\\s*["']?${newName!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`).test(f.text)).map((f) => f.path);
+    const literal = YAML_FILES.filter((f) =>
+      new RegExp(`image:\\s*["']?${newName!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`).test(f.text),
+    ).map((f) => f.path);
     expect(literal).toEqual([]);
   });
 
@@ -488,7 +508,7 @@ describe('kustomize/ layout (as written)', () => {
       /^(apiVersion|kind|metadata\.name|metadata\.labels\..+|spec\.replicas|spec\.selector\.matchLabels\..+|spec\.template\.metadata\.labels\..+)$/,
       /^spec\.template\.spec\.containers\[dronetrack\]\.(name|env\[ROLES\]\.(name|value)|resources\..+)$/,
     ];
-    const shared = (parseAllDocuments(readFileSync(join(COMPONENTS_DIR, SHARED_POD_SPEC), 'utf8'))[0].toJS() as K8sObject);
+    const shared = parseAllDocuments(readFileSync(join(COMPONENTS_DIR, SHARED_POD_SPEC), 'utf8'))[0].toJS() as K8sObject;
     const sharedPaths = new Set(leafPaths(shared));
     for (const file of ROLE_FILES) {
       const deployments = parseAllDocuments(readFileSync(join(COMPONENTS_DIR, file), 'utf8'))
@@ -500,17 +520,29 @@ describe('kustomize/ layout (as written)', () => {
       expect(paths).toContain('spec.template.spec.containers[dronetrack].env[ROLES].value');
       // A field set in both would silently take the shared value (the patch wins): only the keys that pair
       // them up may repeat (and metadata.name, a placeholder in the patch: its target selects by label).
-      const overlap = paths.filter((p) => sharedPaths.has(p) && !['apiVersion', 'kind', 'metadata.name', 'spec.template.spec.containers[dronetrack].name'].includes(p));
+      const overlap = paths.filter(
+        (p) => sharedPaths.has(p) && !['apiVersion', 'kind', 'metadata.name', 'spec.template.spec.containers[dronetrack].name'].includes(p),
+      );
       expect([file, overlap]).toEqual([file, []]);
     }
     // What the shared spec covers: everything the process rules need, except ROLES and resources.
-    for (const p of ['spec.template.spec.securityContext.runAsNonRoot', 'spec.template.spec.containers[dronetrack].readinessProbe.httpGet.path', 'spec.template.spec.containers[dronetrack].command[0]']) {
+    for (const p of [
+      'spec.template.spec.securityContext.runAsNonRoot',
+      'spec.template.spec.containers[dronetrack].readinessProbe.httpGet.path',
+      'spec.template.spec.containers[dronetrack].command[0]',
+    ]) {
       expect(sharedPaths).toContain(p);
     }
     // It reaches every dronetrack Deployment through a label selector, not a list of names.
     const appPod = readKustomization('components/app-pod');
-    expect(appPod.patches).toEqual([expect.objectContaining({ path: 'pod.yaml', target: expect.objectContaining({ kind: 'Deployment', labelSelector: 'app.kubernetes.io/name=dronetrack' }) })]);
-    for (const role of ['split-roles', 'all-in-one']) expect([role, readKustomization(`components/${role}`).components]).toEqual([role, ['../app-pod']]);
+    expect(appPod.patches).toEqual([
+      expect.objectContaining({
+        path: 'pod.yaml',
+        target: expect.objectContaining({ kind: 'Deployment', labelSelector: 'app.kubernetes.io/name=dronetrack' }),
+      }),
+    ]);
+    for (const role of ['split-roles', 'all-in-one'])
+      expect([role, readKustomization(`components/${role}`).components]).toEqual([role, ['../app-pod']]);
   });
 
   it('documents the layout: kustomize/README.md, a README.md per component, and every component is used', () => {

@@ -1,6 +1,13 @@
 import { FieldChecker, modelClassFor, schemaProblems } from './support/k8s-schema.js';
 import { findKustomize, kustomizeOrSkip, renderOverlay, type K8sObject } from './support/kustomize.js';
-import { appWorkloadProblems, envNamesReadByProcess, imageProblems, parseQuantity, referenceProblems, restrictedProblems } from './support/rules.js';
+import {
+  appWorkloadProblems,
+  envNamesReadByProcess,
+  imageProblems,
+  parseQuantity,
+  referenceProblems,
+  restrictedProblems,
+} from './support/rules.js';
 
 /**
  * The checks used on the rendered overlays must catch what they claim to catch: each case
@@ -31,7 +38,6 @@ function check(mutate: (deployment: K8sObject, objects: K8sObject[]) => void): s
   return appWorkloadProblems(deployment, objects).problems.join('\n');
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const app = (d: K8sObject): Record<string, any> => d.spec.template.spec.containers[0];
 
 withManifests('deployment rules catch mistakes', () => {
@@ -42,7 +48,11 @@ withManifests('deployment rules catch mistakes', () => {
   it.each<[string, (d: K8sObject, objects: K8sObject[]) => void, RegExp]>([
     ['ROLES missing', (d) => (app(d).env = app(d).env.filter((e: { name: string }) => e.name !== 'ROLES')), /ROLES must be set explicitly/],
     ['ROLES invalid', (d) => (app(d).env.find((e: { name: string }) => e.name === 'ROLES').value = 'web,api'), /is not a comma list/],
-    ['ROLES not matching the component', (d) => (app(d).env.find((e: { name: string }) => e.name === 'ROLES').value = 'ingest'), /should be "ingest"/],
+    [
+      'ROLES not matching the component',
+      (d) => (app(d).env.find((e: { name: string }) => e.name === 'ROLES').value = 'ingest'),
+      /should be "ingest"/,
+    ],
     ['readiness probe on the wrong path', (d) => (app(d).readinessProbe.httpGet.path = '/health/live'), /readinessProbe path/],
     ['liveness probe missing', (d) => delete app(d).livenessProbe, /livenessProbe must be an httpGet probe/],
     ['memory limit missing', (d) => delete app(d).resources.limits.memory, /limits.memory missing/],
@@ -57,14 +67,42 @@ withManifests('deployment rules catch mistakes', () => {
     ['untagged image', (d) => (app(d).image = 'registry.example/dronetrack'), /has no tag/],
     ['unresolved placeholder', (d) => (app(d).image = 'dronetrack:0.1.0'), /unresolved placeholder/],
     ['no preStop', (d) => delete app(d).lifecycle, /preStop hook/],
-    ['grace period too short', (d) => (d.spec.template.spec.terminationGracePeriodSeconds = 30), /must exceed preStop 5 \+ SHUTDOWN_GRACE_SECONDS 25/],
-    ['grace period shorter than a longer drain', (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.SHUTDOWN_GRACE_SECONDS = '60'), /SHUTDOWN_GRACE_SECONDS 60/],
-    ['no /tmp volume', (d) => (app(d).volumeMounts = app(d).volumeMounts.filter((m: { mountPath: string }) => m.mountPath !== '/tmp')), /emptyDir at \/tmp/],
-    ['secret as a literal', (d) => (app(d).env.find((e: { name: string }) => e.name === 'JWT_SECRET')!.valueFrom = undefined), /JWT_SECRET must come from a Secret/],
-    ['secret from an unknown Secret', (d) => (app(d).env.find((e: { name: string }) => e.name === 'MONGO_URL').valueFrom.secretKeyRef.name = 'other'), /neither rendered nor/],
+    [
+      'grace period too short',
+      (d) => (d.spec.template.spec.terminationGracePeriodSeconds = 30),
+      /must exceed preStop 5 \+ SHUTDOWN_GRACE_SECONDS 25/,
+    ],
+    [
+      'grace period shorter than a longer drain',
+      (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.SHUTDOWN_GRACE_SECONDS = '60'),
+      /SHUTDOWN_GRACE_SECONDS 60/,
+    ],
+    [
+      'no /tmp volume',
+      (d) => (app(d).volumeMounts = app(d).volumeMounts.filter((m: { mountPath: string }) => m.mountPath !== '/tmp')),
+      /emptyDir at \/tmp/,
+    ],
+    [
+      'secret as a literal',
+      (d) => (app(d).env.find((e: { name: string }) => e.name === 'JWT_SECRET')!.valueFrom = undefined),
+      /JWT_SECRET must come from a Secret/,
+    ],
+    [
+      'secret from an unknown Secret',
+      (d) => (app(d).env.find((e: { name: string }) => e.name === 'MONGO_URL').valueFrom.secretKeyRef.name = 'other'),
+      /neither rendered nor/,
+    ],
     ['ROLES in the ConfigMap', (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.ROLES = 'web'), /must not set ROLES/],
-    ['config typo', (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.SHUTDOWN_GRACE_SECOND = '25'), /SHUTDOWN_GRACE_SECOND is not read by the process/],
-    ['config rejected by the process', (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.OFFLINE_AFTER_SECONDS = 'soon'), /would refuse this configuration.*OFFLINE_AFTER_SECONDS/s],
+    [
+      'config typo',
+      (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.SHUTDOWN_GRACE_SECOND = '25'),
+      /SHUTDOWN_GRACE_SECOND is not read by the process/,
+    ],
+    [
+      'config rejected by the process',
+      (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.OFFLINE_AFTER_SECONDS = 'soon'),
+      /would refuse this configuration.*OFFLINE_AFTER_SECONDS/s,
+    ],
     ['container port other than PORT', (d) => (app(d).ports[0].containerPort = 8080), /containerPort 8080 != PORT 3000/],
     ['different start command', (d) => (app(d).command = ['npm', 'start']), /expected \["node","dist\/src\/main.js"\]/],
     ['service account token mounted', (d) => delete d.spec.template.spec.automountServiceAccountToken, /automountServiceAccountToken/],
@@ -87,7 +125,11 @@ withManifests('deployment rules catch mistakes', () => {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: 'x' },
-      spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'missing', port: { name: 'http' } } } }] } }] },
+      spec: {
+        rules: [
+          { http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'missing', port: { name: 'http' } } } }] } },
+        ],
+      },
     });
     expect(referenceProblems(objects).join('\n')).toMatch(/selector matches no pod template[\s\S]*Service missing is not rendered/);
   });
@@ -112,7 +154,9 @@ withManifests('schema validation catches mistakes', () => {
     const d = fixture().find((o) => o.kind === 'Deployment')!;
     app(d).resources.limits.cpu = 'one';
     d.spec.template.spec.terminationGracePeriodSeconds = '45';
-    expect(schemaProblems(d).join('\n')).toMatch(/limits\/cpu[\s\S]*terminationGracePeriodSeconds|terminationGracePeriodSeconds[\s\S]*limits\/cpu/);
+    expect(schemaProblems(d).join('\n')).toMatch(
+      /limits\/cpu[\s\S]*terminationGracePeriodSeconds|terminationGracePeriodSeconds[\s\S]*limits\/cpu/,
+    );
   });
 
   it('rejects unknown fields at any depth, and accepts maps and int-or-string values', () => {
@@ -152,6 +196,7 @@ describe('helpers', () => {
 
   it('know the variables the process reads', () => {
     const names = envNamesReadByProcess();
-    for (const n of ['PORT', 'ROLES', 'REDIS_URL', 'MONGO_URL', 'SHUTDOWN_GRACE_SECONDS', 'RATE_LIMIT_DEVICE_MAX']) expect(names).toContain(n);
+    for (const n of ['PORT', 'ROLES', 'REDIS_URL', 'MONGO_URL', 'SHUTDOWN_GRACE_SECONDS', 'RATE_LIMIT_DEVICE_MAX'])
+      expect(names).toContain(n);
   });
 });

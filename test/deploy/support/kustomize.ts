@@ -41,8 +41,12 @@ export const OVERLAYS: OverlayName[] = ['dev', 'production', ...REGIONS.map((r) 
 export const requireTools = process.env.DRONETRACK_REQUIRE_SERVICES === '1';
 
 /** A rendered Kubernetes object: loosely typed, the tests read it like `kubectl get -o yaml`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: any;
+};
 
 export interface KustomizeTool {
   label: string;
