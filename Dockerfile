@@ -1,6 +1,6 @@
 # dronetrack: one image for every role (ROLES=ingest|processor|web, comma-separated).
-#   docker build -t dronetrack:0.1.0 .
-#   docker run --read-only --tmpfs /tmp -v dronetrack-data:/data -p 3000:3000 dronetrack:0.1.0
+#   docker build -t dronetrack:dev .
+#   docker run --read-only --tmpfs /tmp -v dronetrack-data:/data -p 3000:3000 dronetrack:dev
 # Kubernetes manifests: kustomize/ (docs/deployment.md). Plain Dockerfile: no BuildKit-only syntax.
 
 # --- build: full dependency tree, compile the server and the web application -------------
@@ -10,14 +10,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 # Everything else the build needs (.dockerignore keeps out node_modules, dist, tests, .git...).
 COPY . .
-# Server: `npm run build` -> dist/. Web app (vite, web/vite.config.ts) -> web/dist: through a
-# `build:web` script when package.json has one, else vite directly. web/dist is created empty
-# when there is no front end, so the COPY below never breaks.
+# `npm run build` compiles the server (nest build -> dist/src, dist/libs, dist/tools) and builds the web app
+# once (its build:web step: vite -> web/dist). The tests hold this stage to exactly one web build.
 RUN npm run build \
- && if npm pkg get scripts.build:web | grep -q '"'; then npm run build:web; \
-    elif [ -f web/vite.config.ts ]; then npx vite build --config web/vite.config.ts; fi \
- && mkdir -p web/dist \
- && test -f dist/src/main.js
+ && test -f dist/src/main.js \
+ && test -f web/dist/index.html
 
 # --- deps: production node_modules only ------------------------------------------------
 FROM node:20-bookworm-slim AS deps
@@ -34,7 +31,12 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # Code stays owned by root: the app user can read it, never change it.
 COPY --from=deps /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+# Only what `node dist/src/main.js` loads: the compiled server, its libraries and tools (the demo
+# fleet, DEMO=true, flies the simulator's models), and the web app. The benchmarks are compiled
+# apart (dist-bench) and never reach the image.
+COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/libs ./dist/libs
+COPY --from=build /app/dist/tools ./dist/tools
 COPY --from=build /app/web/dist ./web/dist
 COPY package.json ./
 # Writable at run time: only /tmp and /data (DATA_DIR, the embedded store; unused with MONGO_URL).

@@ -84,7 +84,11 @@ function warningsOf(stderr: string): string {
 }
 
 /** A temp kustomization that takes a real overlay, moves it to its own namespace and breaks it. */
-function brokenCopy(overlay: string, name: string, change: { resources?: K8sObject[]; patches?: object[] }): { dir: string; namespace: string } {
+function brokenCopy(
+  overlay: string,
+  name: string,
+  change: { resources?: K8sObject[]; patches?: object[] },
+): { dir: string; namespace: string } {
   const dir = mkdtempSync(join(tmpdir(), `dt-broken-${name}-`));
   const namespace = `dt-broken-${name}`;
   const resources = [relative(dir, join(OVERLAYS_DIR, overlay))];
@@ -178,7 +182,9 @@ suite('kubectl apply -k against a real kube-apiserver', () => {
     });
 
     it('stores each role, its probes and resources on the server', () => {
-      const apps = liveObjects(dir).filter((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/name'] === 'dronetrack');
+      const apps = liveObjects(dir).filter(
+        (o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/name'] === 'dronetrack',
+      );
       expect(apps.length).toBeGreaterThan(0);
       for (const d of apps) {
         const component = d.spec.template.metadata.labels['app.kubernetes.io/component'];
@@ -188,7 +194,9 @@ suite('kubectl apply -k against a real kube-apiserver', () => {
           `${d.metadata.name}: ROLES=${component === 'all-in-one' ? 'ingest,processor,web' : component}`,
         );
         for (const [probe, path] of Object.entries(PROBES)) {
-          expect(`${d.metadata.name} ${probe} ${c[probe]?.httpGet?.path} ${c[probe]?.httpGet?.port}`).toBe(`${d.metadata.name} ${probe} ${path} http`);
+          expect(`${d.metadata.name} ${probe} ${c[probe]?.httpGet?.path} ${c[probe]?.httpGet?.port}`).toBe(
+            `${d.metadata.name} ${probe} ${path} http`,
+          );
         }
         expect(c.resources.requests).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
         expect(c.resources.limits).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
@@ -227,7 +235,9 @@ suite('kubectl apply -k against a real kube-apiserver', () => {
       expect(r.stdout.trim().split('\n')).toHaveLength(rendered.length);
 
       const left = liveObjects(dir, ['--ignore-not-found']);
-      expect(left.map((o) => `${key(o)} deleting=${!!o.metadata.deletionTimestamp}`)).toEqual([`Namespace.core/${namespace} deleting=true`]);
+      expect(left.map((o) => `${key(o)} deleting=${!!o.metadata.deletionTimestamp}`)).toEqual([
+        `Namespace.core/${namespace} deleting=true`,
+      ]);
       const inside = cp.kubectlOk(['get', namespacedTypes.join(','), '-n', namespace, '-o', 'name', '--ignore-not-found']).stdout.trim();
       expect(inside).toBe('');
 
@@ -247,7 +257,8 @@ suite('kubectl apply -k against a real kube-apiserver', () => {
       return copy;
     };
     const appPod = (name: string, securityContext: object): K8sObject => {
-      const template = render(join(OVERLAYS_DIR, 'dev')).find((o) => o.kind === 'Deployment' && o.metadata.name === 'dronetrack')!.spec.template;
+      const template = render(join(OVERLAYS_DIR, 'dev')).find((o) => o.kind === 'Deployment' && o.metadata.name === 'dronetrack')!.spec
+        .template;
       const spec = structuredClone(template.spec);
       spec.securityContext = { ...spec.securityContext, ...securityContext };
       for (const c of spec.containers) c.securityContext = { ...c.securityContext, ...securityContext };
@@ -294,7 +305,11 @@ suite('kubectl apply -k against a real kube-apiserver', () => {
 
     it('refuses an unknown enum value: imagePullPolicy "Sometimes"', () => {
       const { dir, namespace } = setUp('production', 'bad-enum', {
-        patches: [jsonPatch('Deployment', 'dronetrack-web', [{ op: 'replace', path: '/spec/template/spec/containers/0/imagePullPolicy', value: 'Sometimes' }])],
+        patches: [
+          jsonPatch('Deployment', 'dronetrack-web', [
+            { op: 'replace', path: '/spec/template/spec/containers/0/imagePullPolicy', value: 'Sometimes' },
+          ]),
+        ],
       });
       const r = cp.kubectl(['apply', '-k', dir, '--server-side', '--validate=false']);
       expect(r.status).not.toBe(0);
@@ -303,7 +318,9 @@ suite('kubectl apply -k against a real kube-apiserver', () => {
     });
 
     it('refuses an unknown field: always with --server-side, with --validate=strict client-side', () => {
-      const typo = [{ op: 'add', path: '/spec/template/spec/containers/0/livenessProbes', value: { httpGet: { path: '/health/live', port: 'http' } } }];
+      const typo = [
+        { op: 'add', path: '/spec/template/spec/containers/0/livenessProbes', value: { httpGet: { path: '/health/live', port: 'http' } } },
+      ];
       const copy = setUp('production', 'unknown-field', { patches: [jsonPatch('Deployment', 'dronetrack-web', typo)] });
       const absent = () => expect(cp.kubectl(['get', 'deployment', 'dronetrack-web', '-n', copy.namespace]).stderr).toMatch(/NotFound/);
 
@@ -311,7 +328,9 @@ suite('kubectl apply -k against a real kube-apiserver', () => {
       for (const validate of ['strict', 'false']) {
         const r = cp.kubectl(['apply', '-k', copy.dir, '--server-side', `--validate=${validate}`]);
         expect(r.status).not.toBe(0);
-        expect(r.stderr).toMatch(/dronetrack-web.*\.spec\.template\.spec\.containers\[name="dronetrack"\]\.livenessProbes: field not declared in schema/);
+        expect(r.stderr).toMatch(
+          /dronetrack-web.*\.spec\.template\.spec\.containers\[name="dronetrack"\]\.livenessProbes: field not declared in schema/,
+        );
         absent();
       }
       // Client-side apply: refused with --validate=strict (kubectl's default) ...

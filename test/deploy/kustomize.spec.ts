@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { FieldChecker, schemaProblems } from './support/k8s-schema.js';
 import {
+  COMPONENTS,
+  COMPONENTS_DIR,
+  filesUnder,
   findKustomize,
   KUSTOMIZE_DIR,
   kustomizeOrSkip,
@@ -11,6 +14,7 @@ import {
   REGIONS,
   renderDir,
   renderOverlay,
+  REPO_ROOT,
   type K8sObject,
   type OverlayName,
 } from './support/kustomize.js';
@@ -21,6 +25,7 @@ import {
   find,
   ingressRulesFor,
   podLabelsOf,
+  parseQuantity,
   podSpecOf,
   referenceProblems,
   restrictedProblems,
@@ -59,8 +64,34 @@ function ofKind(objects: K8sObject[], kind: string): K8sObject[] {
   return objects.filter((o) => o.kind === kind);
 }
 
-function readKustomization(dir: string): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function readKustomization(dir: string): Record<string, any> {
   return parse(readFileSync(join(KUSTOMIZE_DIR, dir, 'kustomization.yaml'), 'utf8'));
+}
+
+/** Every file under kustomize/ (relative to it) with its text. */
+const KUSTOMIZE_FILES = filesUnder(KUSTOMIZE_DIR).map((path) => ({ path, text: readFileSync(join(KUSTOMIZE_DIR, path), 'utf8') }));
+const KUSTOMIZATIONS = KUSTOMIZE_FILES.filter((f) => /(^|\/)kustomization\.ya?ml$/.test(f.path));
+const YAML_FILES = KUSTOMIZE_FILES.filter((f) => /\.ya?ml$/.test(f.path));
+
+/** The role Deployments as written (each states only what differs), and the shared pod spec patch. */
+const ROLE_FILES = ['split-roles/ingest.yaml', 'split-roles/processor.yaml', 'split-roles/web.yaml', 'all-in-one/all-in-one.yaml'];
+const SHARED_POD_SPEC = 'app-pod/pod.yaml';
+
+/**
+ * Leaf paths of a manifest, list items named by their `name` (how a strategic-merge patch matches
+ * containers, env, volumes...), e.g. spec.template.spec.containers[dronetrack].env[ROLES].value.
+ */
+function leafPaths(value: unknown, path = ''): string[] {
+  if (Array.isArray(value)) {
+    return value.flatMap((item, i) => {
+      const key = item && typeof item === 'object' && 'name' in item ? String((item as { name: unknown }).name) : String(i);
+      return leafPaths(item, `${path}[${key}]`);
+    });
+  }
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => leafPaths(v, path ? `${path}.${k}` : k));
+  }
+  return [path];
 }
 
 suite(`Kubernetes manifests (${tool?.label})`, () => {
@@ -78,9 +109,10 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
     fields = new FieldChecker([...rendered.values()].flat());
   }, 120_000);
 
-  it('renders the base on its own', () => {
+  it('renders the base on its own: what every variant shares (Namespace, ServiceAccount, ConfigMap), no role', () => {
     const base = rendered.get('base')!;
-    expect(appDeployments(base).map((d) => d.metadata.name).sort()).toEqual(['dronetrack-ingest', 'dronetrack-processor', 'dronetrack-web']);
+    expect(base.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Namespace', 'ServiceAccount']);
+    expect(appDeployments(base)).toEqual([]);
     expect(problemsOf([...base.flatMap(schemaProblems), ...base.flatMap((o) => fields.unknownFields(o))])).toBe('');
   });
 
@@ -127,10 +159,31 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
     });
 
     it('labels every app object with app.kubernetes.io/name and app.kubernetes.io/component', () => {
-      const objects = out(overlay).filter((o) => ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'].includes(o.kind));
+      const objects = out(overlay).filter((o) =>
+        ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'].includes(o.kind),
+      );
       const problems = objects
         .filter((o) => !o.metadata.labels?.['app.kubernetes.io/name'] || !o.metadata.labels?.[COMPONENT_LABEL])
         .map((o) => `${ref(o)}: missing name/component labels`);
+      expect(problemsOf(problems)).toBe('');
+    });
+
+    it("labels every object as part of dronetrack, managed by kustomize, with the variant's instance name", () => {
+      const objects = out(overlay);
+      const instances = new Set(objects.map((o) => o.metadata.labels?.['app.kubernetes.io/instance']));
+      expect([...instances]).toEqual([overlay === 'dev' ? 'dronetrack-dev' : 'dronetrack']);
+      const problems = objects
+        .filter(
+          (o) =>
+            o.metadata.labels?.['app.kubernetes.io/part-of'] !== 'dronetrack' ||
+            o.metadata.labels?.['app.kubernetes.io/managed-by'] !== 'kustomize',
+        )
+        .map((o) => `${ref(o)}: labels ${JSON.stringify(o.metadata.labels)}`);
+      for (const w of workloads(objects)) {
+        const labels = podLabelsOf(w);
+        if (labels['app.kubernetes.io/part-of'] !== 'dronetrack' || !labels['app.kubernetes.io/instance'])
+          problems.push(`${ref(w)}: pod labels ${JSON.stringify(labels)}`);
+      }
       expect(problemsOf(problems)).toBe('');
     });
 
@@ -168,15 +221,62 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
       const mongo = find(objects, 'StatefulSet', 'dronetrack-mongodb')!;
       expect(redis).toBeDefined();
       expect(mongo).toBeDefined();
-      const redisArgs: string = [...(redis.spec.template.spec.containers[0].command ?? []), ...(redis.spec.template.spec.containers[0].args ?? [])].join(' ');
-      expect(redisArgs).toMatch(/--appendonly yes/);
-      expect(redisArgs).toMatch(/--maxmemory-policy noeviction/);
+      expect(redis.spec.template.spec.containers[0].image).toMatch(/^redis:7(\.|$)/);
       expect(mongo.spec.template.spec.containers[0].image).toMatch(/^mongo:7(\.|$)/);
       for (const sts of [redis, mongo]) {
         expect(sts.spec.volumeClaimTemplates?.length).toBeGreaterThan(0);
         const claim = sts.spec.volumeClaimTemplates[0].metadata.name;
         expect(sts.spec.template.spec.containers[0].volumeMounts.map((m: { name: string }) => m.name)).toContain(claim);
       }
+    });
+
+    it.each([
+      ['dronetrack-redis', 'redis/redis.conf', ['redis-server', '{file}']],
+      ['dronetrack-mongodb', 'mongodb/mongod.conf', ['mongod', '--config', '{file}']],
+    ])('runs %s with config/%s, mounted read-only from its generated ConfigMap, byte for byte', (name, file, argv) => {
+      const objects = out('dev');
+      const sts = find(objects, 'StatefulSet', name)!;
+      const spec = podSpecOf(sts)!;
+      const c = spec.containers[0];
+      const started: string[] = [...(c.command ?? []), ...(c.args ?? [])];
+      const path = started[argv.indexOf('{file}')];
+      expect(started).toEqual(argv.map((a) => (a === '{file}' ? path : a)));
+      const base = path.slice(path.lastIndexOf('/') + 1);
+      const dir = path.slice(0, path.lastIndexOf('/'));
+      expect(base).toBe(file.slice(file.lastIndexOf('/') + 1));
+      const mount = c.volumeMounts.find((m: { mountPath: string }) => m.mountPath === dir);
+      expect(mount?.readOnly).toBe(true);
+      const volume = spec.volumes.find((v: { name: string }) => v.name === mount.name);
+      const cm = find(objects, 'ConfigMap', volume?.configMap?.name);
+      expect(cm?.metadata.name).toMatch(new RegExp(`^${name}-config-[a-z0-9]{10}$`)); // generated: a change rolls the pod
+      expect(cm!.data[base]).toBe(readFileSync(join(REPO_ROOT, 'config', file), 'utf8'));
+      expect(Object.keys(cm!.data)).toEqual([base]);
+    });
+
+    it('keeps Redis below its container memory limit with noeviction and AOF (config/redis/redis.conf)', () => {
+      const objects = out('dev');
+      const redis = find(objects, 'StatefulSet', 'dronetrack-redis')!;
+      const conf = readFileSync(join(REPO_ROOT, 'config/redis/redis.conf'), 'utf8');
+      const setting = (key: string) => new RegExp(`^${key}\\s+(\\S+)\\s*$`, 'm').exec(conf)?.[1];
+      expect(setting('appendonly')).toBe('yes');
+      expect(setting('maxmemory-policy')).toBe('noeviction');
+      const [, n, unit] = /^(\d+)(mb|gb)$/.exec(setting('maxmemory') ?? '')!;
+      const limit = parseQuantity(redis.spec.template.spec.containers[0].resources.limits.memory)!;
+      expect(Number(n) * 2 ** (unit === 'gb' ? 30 : 20)).toBeLessThan(limit);
+      // dir is the persistent volume.
+      const data = redis.spec.template.spec.containers[0].volumeMounts.find(
+        (m: { name: string }) => m.name === redis.spec.volumeClaimTemplates[0].metadata.name,
+      );
+      expect(setting('dir')).toBe(data.mountPath);
+    });
+
+    it("keeps MongoDB's data on its persistent volume and its cache below the container limit (config/mongodb/mongod.conf)", () => {
+      const mongo = find(out('dev'), 'StatefulSet', 'dronetrack-mongodb')!;
+      const conf = parse(readFileSync(join(REPO_ROOT, 'config/mongodb/mongod.conf'), 'utf8'));
+      const c = mongo.spec.template.spec.containers[0];
+      const data = c.volumeMounts.find((m: { name: string }) => m.name === mongo.spec.volumeClaimTemplates[0].metadata.name);
+      expect(conf.storage.dbPath).toBe(data.mountPath);
+      expect(conf.storage.wiredTiger.engineConfig.cacheSizeGB * 2 ** 30).toBeLessThan(parseQuantity(c.resources.limits.memory)! / 2);
     });
 
     it('points the all-roles process at the in-cluster Redis and MongoDB through the generated Secret', () => {
@@ -186,7 +286,10 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
       const secretName = env.find((e) => e.name === 'REDIS_URL')?.valueFrom?.secretKeyRef?.name;
       expect(secretName).toMatch(new RegExp(`^${SECRET_NAME}-`));
       for (const key of SECRET_KEYS) expect(secretValue(objects, secretName!, key)).toBeTruthy();
-      for (const [key, service] of [['REDIS_URL', 'dronetrack-redis'], ['MONGO_URL', 'dronetrack-mongodb']] as const) {
+      for (const [key, service] of [
+        ['REDIS_URL', 'dronetrack-redis'],
+        ['MONGO_URL', 'dronetrack-mongodb'],
+      ] as const) {
         const url = new URL(secretValue(objects, secretName!, key)!);
         const svc = find(objects, 'Service', url.hostname);
         expect(svc?.metadata.name).toBe(service);
@@ -211,7 +314,8 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
       expect(ofKind(objects, 'StatefulSet').map(ref)).toEqual([]);
       for (const d of appDeployments(objects)) {
         const env = d.spec.template.spec.containers[0].env as { name: string; valueFrom?: { secretKeyRef?: { name: string } } }[];
-        for (const key of SECRET_KEYS) expect([key, env.find((e) => e.name === key)?.valueFrom?.secretKeyRef?.name]).toEqual([key, SECRET_NAME]);
+        for (const key of SECRET_KEYS)
+          expect([key, env.find((e) => e.name === key)?.valueFrom?.secretKeyRef?.name]).toEqual([key, SECRET_NAME]);
       }
     });
 
@@ -249,7 +353,8 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
       const objects = out(overlay);
       const policies = ofKind(objects, 'NetworkPolicy');
       const defaultDeny = policies.filter(
-        (p) => Object.keys(p.spec.podSelector ?? {}).length === 0 && p.spec.policyTypes?.includes('Ingress') && !(p.spec.ingress?.length > 0),
+        (p) =>
+          Object.keys(p.spec.podSelector ?? {}).length === 0 && p.spec.policyTypes?.includes('Ingress') && !(p.spec.ingress?.length > 0),
       );
       expect(defaultDeny.length).toBe(1);
       for (const role of ROLES) {
@@ -323,12 +428,10 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
       }
     });
 
-    it('pins its own image tag, host and replica bounds', () => {
+    it('has its own host and replica bounds, and no image tag of its own', () => {
       const objects = out(overlay);
       const kustomization = readKustomization(`overlays/${overlay}`);
-      const tag: string = kustomization.images?.[0]?.newTag;
-      expect(tag).toBeTruthy();
-      for (const d of appDeployments(objects)) expect(podSpecOf(d)!.containers[0].image.endsWith(`:${tag}`)).toBe(true);
+      expect(kustomization.images).toBeUndefined();
       const host = (o: K8sObject[]) => ofKind(o, 'Ingress')[0].spec.rules[0].host as string;
       expect(host(objects)).toContain(region);
       const others = SPLIT_OVERLAYS.filter((o) => o !== overlay).map((o) => host(out(o)));
@@ -342,10 +445,118 @@ suite(`Kubernetes manifests (${tool?.label})`, () => {
     });
   });
 
+  it('every app container runs the one pinned image in every overlay', () => {
+    const pin = (readKustomization('components/app-pod').images as { name: string; newName: string; newTag: string }[])[0];
+    for (const overlay of OVERLAYS) {
+      for (const d of appDeployments(out(overlay))) {
+        expect([overlay, ref(d), podSpecOf(d)!.containers[0].image]).toEqual([overlay, ref(d), `${pin.newName}:${pin.newTag}`]);
+      }
+    }
+  });
+
   it('every app container runs the same start command in every overlay', () => {
     const commands = new Set(
-      OVERLAYS.flatMap((o) => appDeployments(out(o)).map((d) => JSON.stringify([...(podSpecOf(d)!.containers[0].command ?? []), ...(podSpecOf(d)!.containers[0].args ?? [])]))),
+      OVERLAYS.flatMap((o) =>
+        appDeployments(out(o)).map((d) =>
+          JSON.stringify([...(podSpecOf(d)!.containers[0].command ?? []), ...(podSpecOf(d)!.containers[0].args ?? [])]),
+        ),
+      ),
     );
     expect([...commands]).toEqual([JSON.stringify(['node', 'dist/src/main.js'])]);
+  });
+});
+
+describe('kustomize/ layout (as written)', () => {
+  it('pins the image tag in exactly one place', () => {
+    const pins = KUSTOMIZATIONS.flatMap((f) =>
+      ((parse(f.text)?.images ?? []) as { name: string; newName?: string; newTag?: string; digest?: string }[])
+        .filter((i) => i.newTag !== undefined || i.digest !== undefined)
+        .map((i) => ({ ...i, path: f.path })),
+    );
+    expect(pins.map((p) => `${p.path}: ${p.name}`)).toEqual(['components/app-pod/kustomization.yaml: dronetrack']);
+    const { newName, newTag } = pins[0];
+    expect(newName && newTag).toBeTruthy();
+    // The tag's text appears nowhere else under kustomize/ (no second pin, no stale copy in a comment or README).
+    const mentions = KUSTOMIZE_FILES.flatMap((f) => f.text.split('\n').map((line, i) => ({ at: `${f.path}:${i + 1}`, line }))).filter((l) =>
+      l.line.includes(newTag!),
+    );
+    expect(mentions.map((m) => m.at)).toEqual([expect.stringMatching(/^components\/app-pod\/kustomization\.yaml:/)]);
+    // Manifests name the image only by its placeholder.
+    const literal = YAML_FILES.filter((f) =>
+      new RegExp(`image:\\s*["']?${newName!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`).test(f.text),
+    ).map((f) => f.path);
+    expect(literal).toEqual([]);
+  });
+
+  it('composes variants from components: no $patch: delete, no renamed objects', () => {
+    const deletes = YAML_FILES.filter((f) => /\$patch:\s*delete/.test(f.text)).map((f) => f.path);
+    expect(deletes).toEqual([]);
+    const renames = KUSTOMIZATIONS.filter((f) => /path:\s*\/metadata\/name\b/.test(f.text)).map((f) => f.path);
+    expect(renames).toEqual([]);
+    // dev and production start from the same base and differ only in the components they list.
+    for (const variant of ['dev', 'production']) {
+      const k = readKustomization(`overlays/${variant}`);
+      expect([variant, k.resources]).toEqual([variant, ['../../base']]);
+      expect(k.components?.length).toBeGreaterThan(0);
+    }
+    expect(readKustomization('overlays/dev').components).toContain('../../components/all-in-one');
+    expect(readKustomization('overlays/production').components).toContain('../../components/split-roles');
+  });
+
+  it('states the shared pod spec once: a role Deployment carries only what differs, and the shared spec never overrides it', () => {
+    const allowed = [
+      /^(apiVersion|kind|metadata\.name|metadata\.labels\..+|spec\.replicas|spec\.selector\.matchLabels\..+|spec\.template\.metadata\.labels\..+)$/,
+      /^spec\.template\.spec\.containers\[dronetrack\]\.(name|env\[ROLES\]\.(name|value)|resources\..+)$/,
+    ];
+    const shared = parseAllDocuments(readFileSync(join(COMPONENTS_DIR, SHARED_POD_SPEC), 'utf8'))[0].toJS() as K8sObject;
+    const sharedPaths = new Set(leafPaths(shared));
+    for (const file of ROLE_FILES) {
+      const deployments = parseAllDocuments(readFileSync(join(COMPONENTS_DIR, file), 'utf8'))
+        .map((d) => d.toJS() as K8sObject)
+        .filter((o) => o.kind === 'Deployment');
+      expect([file, deployments.length]).toEqual([file, 1]);
+      const paths = leafPaths(deployments[0]);
+      expect([file, paths.filter((p) => !allowed.some((re) => re.test(p)))]).toEqual([file, []]);
+      expect(paths).toContain('spec.template.spec.containers[dronetrack].env[ROLES].value');
+      // A field set in both would silently take the shared value (the patch wins): only the keys that pair
+      // them up may repeat (and metadata.name, a placeholder in the patch: its target selects by label).
+      const overlap = paths.filter(
+        (p) => sharedPaths.has(p) && !['apiVersion', 'kind', 'metadata.name', 'spec.template.spec.containers[dronetrack].name'].includes(p),
+      );
+      expect([file, overlap]).toEqual([file, []]);
+    }
+    // What the shared spec covers: everything the process rules need, except ROLES and resources.
+    for (const p of [
+      'spec.template.spec.securityContext.runAsNonRoot',
+      'spec.template.spec.containers[dronetrack].readinessProbe.httpGet.path',
+      'spec.template.spec.containers[dronetrack].command[0]',
+    ]) {
+      expect(sharedPaths).toContain(p);
+    }
+    // It reaches every dronetrack Deployment through a label selector, not a list of names.
+    const appPod = readKustomization('components/app-pod');
+    expect(appPod.patches).toEqual([
+      expect.objectContaining({
+        path: 'pod.yaml',
+        target: expect.objectContaining({ kind: 'Deployment', labelSelector: 'app.kubernetes.io/name=dronetrack' }),
+      }),
+    ]);
+    for (const role of ['split-roles', 'all-in-one'])
+      expect([role, readKustomization(`components/${role}`).components]).toEqual([role, ['../app-pod']]);
+  });
+
+  it('documents the layout: kustomize/README.md, a README.md per component, and every component is used', () => {
+    const readme = KUSTOMIZE_FILES.find((f) => f.path === 'README.md');
+    expect(readme?.text).toMatch(/kubectl apply -k/);
+    const used = new Set(
+      KUSTOMIZATIONS.flatMap((f) => ((parse(f.text)?.components ?? []) as string[]).map((c) => c.replace(/^(\.\.\/)+(components\/)?/, ''))),
+    );
+    for (const component of COMPONENTS) {
+      const own = KUSTOMIZE_FILES.find((f) => f.path === `components/${component}/README.md`);
+      expect([component, (own?.text.length ?? 0) > 200]).toEqual([component, true]);
+      expect([component, readme!.text.includes(`${component}/`)]).toEqual([component, true]);
+      expect([component, used.has(component)]).toEqual([component, true]);
+      expect([component, readKustomization(`components/${component}`).kind]).toEqual([component, 'Component']);
+    }
   });
 });

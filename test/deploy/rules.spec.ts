@@ -1,32 +1,34 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { FieldChecker, modelClassFor, schemaProblems } from './support/k8s-schema.js';
-import { KUSTOMIZE_DIR, parseManifests, type K8sObject } from './support/kustomize.js';
-import { appWorkloadProblems, envNamesReadByProcess, imageProblems, parseQuantity, referenceProblems, restrictedProblems } from './support/rules.js';
+import { findKustomize, kustomizeOrSkip, renderOverlay, type K8sObject } from './support/kustomize.js';
+import {
+  appWorkloadProblems,
+  envNamesReadByProcess,
+  imageProblems,
+  parseQuantity,
+  referenceProblems,
+  restrictedProblems,
+} from './support/rules.js';
 
 /**
  * The checks used on the rendered overlays must catch what they claim to catch: each case
- * breaks one thing in an otherwise valid web Deployment (built from kustomize/base, without
- * kubectl) and expects the matching complaint.
+ * breaks one thing in an otherwise valid web Deployment (the production overlay's, rendered by
+ * kubectl kustomize: the role file plus the shared pod spec of components/app-pod) and expects
+ * the matching complaint.
  */
 
+const tool = findKustomize();
+const withManifests = kustomizeOrSkip(tool) ? describe : describe.skip;
+
+let rendered: K8sObject[] | null = null;
+
+/** The production web Deployment with its Service, ServiceAccount and ConfigMap (a fresh copy each time). */
 function fixture(): K8sObject[] {
-  const base = parse(readFileSync(join(KUSTOMIZE_DIR, 'base/kustomization.yaml'), 'utf8'));
-  const literals: string[] = base.configMapGenerator[0].literals;
-  const configMap: K8sObject = {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'dronetrack-config' },
-    data: Object.fromEntries(literals.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])),
-  };
-  const objects = [
-    ...parseManifests(readFileSync(join(KUSTOMIZE_DIR, 'base/web.yaml'), 'utf8'), 'web.yaml'),
-    ...parseManifests(readFileSync(join(KUSTOMIZE_DIR, 'base/serviceaccount.yaml'), 'utf8'), 'serviceaccount.yaml'),
-    configMap,
-  ];
-  for (const o of objects) if (o.kind === 'Deployment') o.spec.template.spec.containers[0].image = 'registry.example/dronetrack:1.2.3';
-  return objects;
+  rendered ??= renderOverlay(tool!, 'production');
+  const keep = (o: K8sObject) =>
+    (['Deployment', 'Service'].includes(o.kind) && o.metadata.name === 'dronetrack-web') ||
+    o.kind === 'ServiceAccount' ||
+    (o.kind === 'ConfigMap' && o.metadata.name.startsWith('dronetrack-config'));
+  return structuredClone(rendered.filter(keep));
 }
 
 function check(mutate: (deployment: K8sObject, objects: K8sObject[]) => void): string {
@@ -36,18 +38,21 @@ function check(mutate: (deployment: K8sObject, objects: K8sObject[]) => void): s
   return appWorkloadProblems(deployment, objects).problems.join('\n');
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const app = (d: K8sObject): Record<string, any> => d.spec.template.spec.containers[0];
 
-describe('deployment rules catch mistakes', () => {
-  it('accept the unmodified base web Deployment', () => {
+withManifests('deployment rules catch mistakes', () => {
+  it('accept the unmodified production web Deployment', () => {
     expect(check(() => undefined)).toBe('');
   });
 
   it.each<[string, (d: K8sObject, objects: K8sObject[]) => void, RegExp]>([
     ['ROLES missing', (d) => (app(d).env = app(d).env.filter((e: { name: string }) => e.name !== 'ROLES')), /ROLES must be set explicitly/],
     ['ROLES invalid', (d) => (app(d).env.find((e: { name: string }) => e.name === 'ROLES').value = 'web,api'), /is not a comma list/],
-    ['ROLES not matching the component', (d) => (app(d).env.find((e: { name: string }) => e.name === 'ROLES').value = 'ingest'), /should be "ingest"/],
+    [
+      'ROLES not matching the component',
+      (d) => (app(d).env.find((e: { name: string }) => e.name === 'ROLES').value = 'ingest'),
+      /should be "ingest"/,
+    ],
     ['readiness probe on the wrong path', (d) => (app(d).readinessProbe.httpGet.path = '/health/live'), /readinessProbe path/],
     ['liveness probe missing', (d) => delete app(d).livenessProbe, /livenessProbe must be an httpGet probe/],
     ['memory limit missing', (d) => delete app(d).resources.limits.memory, /limits.memory missing/],
@@ -62,14 +67,42 @@ describe('deployment rules catch mistakes', () => {
     ['untagged image', (d) => (app(d).image = 'registry.example/dronetrack'), /has no tag/],
     ['unresolved placeholder', (d) => (app(d).image = 'dronetrack:0.1.0'), /unresolved placeholder/],
     ['no preStop', (d) => delete app(d).lifecycle, /preStop hook/],
-    ['grace period too short', (d) => (d.spec.template.spec.terminationGracePeriodSeconds = 30), /must exceed preStop 5 \+ SHUTDOWN_GRACE_SECONDS 25/],
-    ['grace period shorter than a longer drain', (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.SHUTDOWN_GRACE_SECONDS = '60'), /SHUTDOWN_GRACE_SECONDS 60/],
-    ['no /tmp volume', (d) => (app(d).volumeMounts = app(d).volumeMounts.filter((m: { mountPath: string }) => m.mountPath !== '/tmp')), /emptyDir at \/tmp/],
-    ['secret as a literal', (d) => (app(d).env.find((e: { name: string }) => e.name === 'JWT_SECRET')!.valueFrom = undefined), /JWT_SECRET must come from a Secret/],
-    ['secret from an unknown Secret', (d) => (app(d).env.find((e: { name: string }) => e.name === 'MONGO_URL').valueFrom.secretKeyRef.name = 'other'), /neither rendered nor/],
+    [
+      'grace period too short',
+      (d) => (d.spec.template.spec.terminationGracePeriodSeconds = 30),
+      /must exceed preStop 5 \+ SHUTDOWN_GRACE_SECONDS 25/,
+    ],
+    [
+      'grace period shorter than a longer drain',
+      (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.SHUTDOWN_GRACE_SECONDS = '60'),
+      /SHUTDOWN_GRACE_SECONDS 60/,
+    ],
+    [
+      'no /tmp volume',
+      (d) => (app(d).volumeMounts = app(d).volumeMounts.filter((m: { mountPath: string }) => m.mountPath !== '/tmp')),
+      /emptyDir at \/tmp/,
+    ],
+    [
+      'secret as a literal',
+      (d) => (app(d).env.find((e: { name: string }) => e.name === 'JWT_SECRET')!.valueFrom = undefined),
+      /JWT_SECRET must come from a Secret/,
+    ],
+    [
+      'secret from an unknown Secret',
+      (d) => (app(d).env.find((e: { name: string }) => e.name === 'MONGO_URL').valueFrom.secretKeyRef.name = 'other'),
+      /neither rendered nor/,
+    ],
     ['ROLES in the ConfigMap', (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.ROLES = 'web'), /must not set ROLES/],
-    ['config typo', (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.SHUTDOWN_GRACE_SECOND = '25'), /SHUTDOWN_GRACE_SECOND is not read by the process/],
-    ['config rejected by the process', (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.OFFLINE_AFTER_SECONDS = 'soon'), /would refuse this configuration.*OFFLINE_AFTER_SECONDS/s],
+    [
+      'config typo',
+      (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.SHUTDOWN_GRACE_SECOND = '25'),
+      /SHUTDOWN_GRACE_SECOND is not read by the process/,
+    ],
+    [
+      'config rejected by the process',
+      (_d, o) => (o.find((x) => x.kind === 'ConfigMap')!.data.OFFLINE_AFTER_SECONDS = 'soon'),
+      /would refuse this configuration.*OFFLINE_AFTER_SECONDS/s,
+    ],
     ['container port other than PORT', (d) => (app(d).ports[0].containerPort = 8080), /containerPort 8080 != PORT 3000/],
     ['different start command', (d) => (app(d).command = ['npm', 'start']), /expected \["node","dist\/src\/main.js"\]/],
     ['service account token mounted', (d) => delete d.spec.template.spec.automountServiceAccountToken, /automountServiceAccountToken/],
@@ -92,13 +125,17 @@ describe('deployment rules catch mistakes', () => {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: 'x' },
-      spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'missing', port: { name: 'http' } } } }] } }] },
+      spec: {
+        rules: [
+          { http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'missing', port: { name: 'http' } } } }] } },
+        ],
+      },
     });
     expect(referenceProblems(objects).join('\n')).toMatch(/selector matches no pod template[\s\S]*Service missing is not rendered/);
   });
 });
 
-describe('schema validation catches mistakes', () => {
+withManifests('schema validation catches mistakes', () => {
   const checker = new FieldChecker([
     { apiVersion: 'apps/v1', kind: 'Deployment' },
     { apiVersion: 'v1', kind: 'Service' },
@@ -117,7 +154,9 @@ describe('schema validation catches mistakes', () => {
     const d = fixture().find((o) => o.kind === 'Deployment')!;
     app(d).resources.limits.cpu = 'one';
     d.spec.template.spec.terminationGracePeriodSeconds = '45';
-    expect(schemaProblems(d).join('\n')).toMatch(/limits\/cpu[\s\S]*terminationGracePeriodSeconds|terminationGracePeriodSeconds[\s\S]*limits\/cpu/);
+    expect(schemaProblems(d).join('\n')).toMatch(
+      /limits\/cpu[\s\S]*terminationGracePeriodSeconds|terminationGracePeriodSeconds[\s\S]*limits\/cpu/,
+    );
   });
 
   it('rejects unknown fields at any depth, and accepts maps and int-or-string values', () => {
@@ -157,6 +196,7 @@ describe('helpers', () => {
 
   it('know the variables the process reads', () => {
     const names = envNamesReadByProcess();
-    for (const n of ['PORT', 'ROLES', 'REDIS_URL', 'MONGO_URL', 'SHUTDOWN_GRACE_SECONDS', 'RATE_LIMIT_DEVICE_MAX']) expect(names).toContain(n);
+    for (const n of ['PORT', 'ROLES', 'REDIS_URL', 'MONGO_URL', 'SHUTDOWN_GRACE_SECONDS', 'RATE_LIMIT_DEVICE_MAX'])
+      expect(names).toContain(n);
   });
 });

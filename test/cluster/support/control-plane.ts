@@ -62,7 +62,11 @@ export function startControlPlane(): ControlPlane {
     throw new Error(`scripts/kube-test-cluster.sh start failed (exit ${r.status}):\n${r.stderr}`);
   }
   const vars = Object.fromEntries(
-    r.stdout.split('\n').map((l) => /^([A-Z]+)=(.*)$/.exec(l)).filter((m): m is RegExpExecArray => !!m).map((m) => [m[1], m[2]]),
+    r.stdout
+      .split('\n')
+      .map((l) => /^([A-Z]+)=(.*)$/.exec(l))
+      .filter((m): m is RegExpExecArray => !!m)
+      .map((m) => [m[1], m[2]]),
   );
   const env = { ...process.env, KUBECONFIG: vars.KUBECONFIG };
   const kubectl = (args: string[], input?: string): KubectlResult => {

@@ -67,7 +67,6 @@ export function podsFromTemplates(objects: K8sObject[]): K8sObject[] {
 }
 
 /** Whether a manager's fieldsV1 set (managedFields) owns the given path, e.g. ['spec', 'replicas']. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function owns(fieldsV1: any, path: string[]): boolean {
   let node = fieldsV1;
   for (const p of path) {

@@ -98,9 +98,7 @@ export class FieldChecker {
     this.checker = program.getTypeChecker();
     const sf = program.getSourceFile(VIRTUAL);
     if (!sf) throw new Error('FieldChecker: virtual source missing');
-    const unresolved = ts
-      .getPreEmitDiagnostics(program, sf)
-      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const unresolved = ts.getPreEmitDiagnostics(program, sf).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     if (unresolved.length > 0) throw new Error(`FieldChecker: cannot load type declarations:\n${unresolved.join('\n')}`);
     let i = 0;
     for (const stmt of sf.statements) {

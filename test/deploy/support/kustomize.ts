@@ -6,6 +6,27 @@ import { parseAllDocuments } from 'yaml';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const KUSTOMIZE_DIR = join(REPO_ROOT, 'kustomize');
+export const COMPONENTS_DIR = join(KUSTOMIZE_DIR, 'components');
+
+/** Every component: each folder under kustomize/components. */
+export const COMPONENTS: string[] = readdirSync(COMPONENTS_DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
+
+/** Every file under a folder, relative to it (sorted). */
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const d of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${d.name}` : d.name;
+      if (d.isDirectory()) walk(path);
+      else out.push(path);
+    }
+  };
+  walk('');
+  return out.sort();
+}
 
 /** Regions: every folder under kustomize/overlays/regions (a new region is tested without edits here). */
 export const REGIONS: string[] = readdirSync(join(KUSTOMIZE_DIR, 'overlays/regions'), { withFileTypes: true })
@@ -20,8 +41,12 @@ export const OVERLAYS: OverlayName[] = ['dev', 'production', ...REGIONS.map((r) 
 export const requireTools = process.env.DRONETRACK_REQUIRE_SERVICES === '1';
 
 /** A rendered Kubernetes object: loosely typed, the tests read it like `kubectl get -o yaml`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: any;
+};
 
 export interface KustomizeTool {
   label: string;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, ROLE_NAMES, type AppConfig } from '../../../libs/config/app-config.js';
 import { REPO_ROOT, ref, type K8sObject } from './kustomize.js';
@@ -17,12 +17,12 @@ export const SECRET_KEYS = ['REDIS_URL', 'MONGO_URL', 'JWT_SECRET', 'ADMIN_TOKEN
 /** The start command of the image (Dockerfile CMD) and of every app container. */
 export const START_COMMAND = ['node', 'dist/src/main.js'];
 /** Non-secret variables the manifests may set that the process does not read itself. */
-export const EXTRA_ENV = new Set(['REGION', 'NODE_OPTIONS', 'NODE_ENV', 'TZ']);
+export const EXTRA_ENV = new Set(['NODE_OPTIONS', 'NODE_ENV', 'TZ']);
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
 
-export type Containerish = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type PodSpec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Containerish = Record<string, any>;
+type PodSpec = Record<string, any>;
 
 export function podSpecOf(o: K8sObject): PodSpec | null {
   if (o.kind === 'Pod') return o.spec ?? null;
@@ -75,7 +75,8 @@ export function effectiveEnv(container: Containerish, objects: K8sObject[], prob
     if (from.secretRef) {
       const secret = find(objects, 'Secret', from.secretRef.name);
       const keys = secret ? Object.keys({ ...(secret.data ?? {}), ...(secret.stringData ?? {}) }) : [...SECRET_KEYS];
-      for (const k of keys) env.set(prefix + k, { kind: 'secret', secret: from.secretRef.name, key: k, optional: !!from.secretRef.optional });
+      for (const k of keys)
+        env.set(prefix + k, { kind: 'secret', secret: from.secretRef.name, key: k, optional: !!from.secretRef.optional });
     }
   }
   for (const e of container.env ?? []) {
@@ -122,9 +123,18 @@ export function envForProcess(env: Map<string, EnvValue>, objects: K8sObject[]):
   return out;
 }
 
-/** Every variable name libs/config/app-config.ts reads (parsed from its source). */
+/**
+ * Every variable name the process's configuration reads, parsed from the sources of libs/config
+ * (app-config.ts, env-reader.ts...): the EnvReader calls (`read.int('PORT', ...)`;
+ * `read.rateLimit('X', ...)` reads X_MAX and X_WINDOW_SECONDS) and direct reads of the env object
+ * (`env.UV_THREADPOOL_SIZE`, `env['NAME']`).
+ */
 export function envNamesReadByProcess(): Set<string> {
-  const src = readFileSync(join(REPO_ROOT, 'libs/config/app-config.ts'), 'utf8');
+  const dir = join(REPO_ROOT, 'libs/config');
+  const src = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
   const names = new Set<string>();
   for (const m of src.matchAll(/read\.(\w+)\(\s*['"]([A-Z][A-Z0-9_]*)['"]/g)) {
     if (m[1] === 'rateLimit') {
@@ -134,6 +144,7 @@ export function envNamesReadByProcess(): Set<string> {
       names.add(m[2]);
     }
   }
+  for (const m of src.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]*)\b|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])/g)) names.add(m[1] ?? m[2]);
   return names;
 }
 
@@ -141,8 +152,20 @@ export function envNamesReadByProcess(): Set<string> {
 // Quantities and commands.
 
 const SUFFIX: Record<string, number> = {
-  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  '': 1,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 export function parseQuantity(q: unknown): number | null {
@@ -185,7 +208,14 @@ export function imageProblems(image: unknown): string[] {
 // Pod Security Standard "restricted" (pod-security.kubernetes.io/enforce: restricted, latest).
 
 const RESTRICTED_VOLUME_TYPES = new Set([
-  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret',
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
 ]);
 
 export function restrictedProblems(o: K8sObject): string[] {
@@ -295,7 +325,9 @@ export function appWorkloadProblems(o: K8sObject, objects: K8sObject[]): { probl
   for (const [k, v] of env) {
     if (v.kind === 'literal' && !known.has(k) && !EXTRA_ENV.has(k)) p.push(`${where}: env ${k} is not read by the process (typo?)`);
   }
-  for (const cm of objects.filter((x) => x.kind === 'ConfigMap' && (app.envFrom ?? []).some((f: Containerish) => f.configMapRef?.name === x.metadata.name))) {
+  for (const cm of objects.filter(
+    (x) => x.kind === 'ConfigMap' && (app.envFrom ?? []).some((f: Containerish) => f.configMapRef?.name === x.metadata.name),
+  )) {
     if ('ROLES' in (cm.data ?? {})) p.push(`${ref(cm)}: must not set ROLES (each container sets its own)`);
   }
   let config: AppConfig | null = null;
@@ -308,16 +340,19 @@ export function appWorkloadProblems(o: K8sObject, objects: K8sObject[]): { probl
   // Command.
   if (!Array.isArray(app.command)) p.push(`${where}: command must be set explicitly (${JSON.stringify(START_COMMAND)})`);
   const argv = Array.isArray(app.command) ? [...app.command, ...(app.args ?? [])] : null;
-  if (argv && JSON.stringify(argv) !== JSON.stringify(START_COMMAND)) p.push(`${where}: runs ${JSON.stringify(argv)}, expected ${JSON.stringify(START_COMMAND)}`);
+  if (argv && JSON.stringify(argv) !== JSON.stringify(START_COMMAND))
+    p.push(`${where}: runs ${JSON.stringify(argv)}, expected ${JSON.stringify(START_COMMAND)}`);
 
   // Image.
   p.push(...imageProblems(app.image).map((e) => `${where}: ${e}`));
-  if (typeof app.image === 'string' && /^dronetrack(:|$)/.test(app.image)) p.push(`${where}: image "${app.image}" is the unresolved placeholder`);
+  if (typeof app.image === 'string' && /^dronetrack(:|$)/.test(app.image))
+    p.push(`${where}: image "${app.image}" is the unresolved placeholder`);
 
   // Port and probes.
   const httpPort = (app.ports ?? []).find((x: Containerish) => x.name === 'http');
   if (!httpPort) p.push(`${where}: needs a container port named http`);
-  else if (config && httpPort.containerPort !== config.port) p.push(`${where}: containerPort ${httpPort.containerPort} != PORT ${config.port}`);
+  else if (config && httpPort.containerPort !== config.port)
+    p.push(`${where}: containerPort ${httpPort.containerPort} != PORT ${config.port}`);
   const probe = (kind: 'readinessProbe' | 'livenessProbe', path: string) => {
     const pr = app[kind];
     if (!pr?.httpGet) return p.push(`${where}: ${kind} must be an httpGet probe on ${path}`);
@@ -347,7 +382,10 @@ export function appWorkloadProblems(o: K8sObject, objects: K8sObject[]): { probl
   if (podSc.seccompProfile?.type !== 'RuntimeDefault') p.push(`${name}: pod securityContext.seccompProfile must be RuntimeDefault`);
   if (sc.seccompProfile?.type !== 'RuntimeDefault') p.push(`${where}: securityContext.seccompProfile must be RuntimeDefault`);
   if (sc.runAsNonRoot !== true) p.push(`${where}: securityContext.runAsNonRoot must be true`);
-  for (const [label, v] of [['runAsUser', sc.runAsUser ?? podSc.runAsUser], ['runAsGroup', sc.runAsGroup ?? podSc.runAsGroup]] as const) {
+  for (const [label, v] of [
+    ['runAsUser', sc.runAsUser ?? podSc.runAsUser],
+    ['runAsGroup', sc.runAsGroup ?? podSc.runAsGroup],
+  ] as const) {
     if (!isInt(v) || v <= 0) p.push(`${where}: ${label} must be a numeric non-root id`);
   }
   if (sc.readOnlyRootFilesystem !== true) p.push(`${where}: readOnlyRootFilesystem must be true`);
@@ -409,7 +447,8 @@ export function referenceProblems(objects: K8sObject[]): string[] {
   }
   const pods = workloads(objects);
   for (const w of pods) {
-    if (w.spec?.selector && !selectorMatches(w.spec.selector, podLabelsOf(w))) p.push(`${ref(w)}: selector does not match its own pod template`);
+    if (w.spec?.selector && !selectorMatches(w.spec.selector, podLabelsOf(w)))
+      p.push(`${ref(w)}: selector does not match its own pod template`);
     for (const c of allContainers(podSpecOf(w) ?? {})) p.push(...imageProblems(c.image).map((e) => `${ref(w)} container ${c.name}: ${e}`));
   }
   for (const svc of objects.filter((o) => o.kind === 'Service')) {
@@ -438,7 +477,8 @@ export function referenceProblems(objects: K8sObject[]): string[] {
   for (const hpa of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
     const t = hpa.spec?.scaleTargetRef;
     if (!find(objects, t?.kind, t?.name)) p.push(`${ref(hpa)}: scale target ${t?.kind}/${t?.name} is not rendered`);
-    if (!(hpa.spec.minReplicas >= 1 && hpa.spec.minReplicas <= hpa.spec.maxReplicas)) p.push(`${ref(hpa)}: needs 1 <= minReplicas <= maxReplicas`);
+    if (!(hpa.spec.minReplicas >= 1 && hpa.spec.minReplicas <= hpa.spec.maxReplicas))
+      p.push(`${ref(hpa)}: needs 1 <= minReplicas <= maxReplicas`);
   }
   for (const pdb of objects.filter((o) => o.kind === 'PodDisruptionBudget')) {
     const n = pods.filter((w) => selectorMatches(pdb.spec?.selector, podLabelsOf(w))).length;
@@ -455,7 +495,10 @@ export function referenceProblems(objects: K8sObject[]): string[] {
 /** Which pods may receive traffic, given the rendered NetworkPolicies (null: no policy selects them). */
 export function ingressRulesFor(objects: K8sObject[], podLabels: Record<string, string>): Containerish[] | null {
   const policies = objects.filter(
-    (o) => o.kind === 'NetworkPolicy' && (o.spec?.policyTypes ?? ['Ingress']).includes('Ingress') && selectorMatches(o.spec?.podSelector ?? {}, podLabels),
+    (o) =>
+      o.kind === 'NetworkPolicy' &&
+      (o.spec?.policyTypes ?? ['Ingress']).includes('Ingress') &&
+      selectorMatches(o.spec?.podSelector ?? {}, podLabels),
   );
   if (policies.length === 0) return null;
   return policies.flatMap((pol) => pol.spec?.ingress ?? []);
