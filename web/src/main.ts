@@ -1,10 +1,10 @@
 import './styles.css';
-import { api, ApiError, loadConfig, SESSION_EXPIRED, setToken, setUnauthorizedHandler } from './api';
-import { App } from './app';
-import { clearAlerts, h } from './dom';
+import { api, ApiError, loadConfig, SESSION_EXPIRED, setToken, setUnauthorizedHandler } from './api/client';
+import { App } from './app/app';
+import { clearAlerts, h } from './ui/dom';
 import { installPerf } from './perf';
-import { clearSession, isExpired, loadSession, saveSession, tokenClaims, type Session } from './session';
-import type { AppConfig, Me } from './types';
+import { clearSession, isExpired, loadSession, saveSession, tokenClaims, type Session } from './features/session/storage';
+import type { AppConfig, Me } from './types/drone';
 
 const root = document.getElementById('app')!;
 let app: App | null = null;

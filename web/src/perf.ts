@@ -1,4 +1,4 @@
-import type { App } from './app';
+import type { App } from './app/app';
 
 /**
  * Scale harness: window.__dtPerf.run({ drones: 10000, hz: 1, seconds: 10 }) pauses the real

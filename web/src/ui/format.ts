@@ -1,4 +1,4 @@
-import type { DroneProps } from './types';
+import type { DroneProps } from '../types/drone';
 
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 

@@ -1,7 +1,7 @@
 import './flights.css';
 import type { Map as MlMap } from 'maplibre-gl';
-import { ApiError } from '../api';
-import { h, setText, showAlert } from '../dom';
+import { ApiError } from '../../api/client';
+import { h, setText, showAlert } from '../../ui/dom';
 import { FlightCharts } from './flight-charts';
 import { FlightLogTable } from './flight-log';
 import { flightsApi } from './flights-api';
@@ -9,7 +9,7 @@ import { ReplayClock } from './replay-clock';
 import { ReplayControls } from './replay-controls';
 import { ReplayLayer } from './replay-layer';
 import { TrackSampler } from './track-sampler';
-import type { Flight } from './types';
+import type { Flight } from '../../types/flight';
 
 /** Charts are DOM-heavy; their cursor follows the replay at this rate, not every frame. */
 const CHART_CURSOR_MS = 100;

@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { h } from '../dom';
+import { h } from '../../ui/dom';
 import type { TrackSampler } from './track-sampler';
 
 const CHARTS = [

@@ -1,6 +1,6 @@
-import { h, setText } from './dom';
-import { fmtAgo, fmtAltitude, fmtBattery, fmtCoord, fmtHeading, fmtSpeed } from './format';
-import type { Drone, DroneProps } from './types';
+import { h, setText } from '../../ui/dom';
+import { fmtAgo, fmtAltitude, fmtBattery, fmtCoord, fmtHeading, fmtSpeed } from '../../ui/format';
+import type { Drone, DroneProps } from '../../types/drone';
 
 const FIELDS: [key: string, label: string][] = [
   ['serialNumber', 'Serial number'],

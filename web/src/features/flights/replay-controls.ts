@@ -1,9 +1,9 @@
-import { h, setText } from '../dom';
+import { h, setText } from '../../ui/dom';
 import { fmtMaybe } from './flight-format';
 import { flightExportUrl } from './flights-api';
 import { REPLAY_SPEEDS } from './replay-clock';
 import type { Sample } from './track-sampler';
-import { EXPORT_FORMATS, type Flight } from './types';
+import { EXPORT_FORMATS, type Flight } from '../../types/flight';
 
 export interface ReplayControlHandlers {
   toggle: () => void;

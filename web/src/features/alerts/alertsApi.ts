@@ -1,4 +1,4 @@
-import { request } from '../api';
+import { request } from '../../api/client';
 import type { Alert } from './alertTypes';
 
 export interface AlertFilter {

@@ -1,6 +1,6 @@
-import { h } from '../dom';
+import { h } from '../../ui/dom';
 import { fmtBatteryUsed, fmtDate, fmtDistance, fmtDuration, fmtMaxHeight } from './flight-format';
-import type { Flight } from './types';
+import type { Flight } from '../../types/flight';
 
 /** The drone's flights, newest first: one row per flight; a click opens its replay. */
 export class FlightLogTable {

@@ -1,7 +1,7 @@
-import { h, setText } from './dom';
-import { fmtBattery } from './format';
-import type { Drone, DroneProps } from './types';
-import { STATUSES } from './types';
+import { h, setText } from '../../ui/dom';
+import { fmtBattery } from '../../ui/format';
+import type { Drone, DroneProps } from '../../types/drone';
+import { STATUSES } from '../../types/drone';
 
 export interface ListSource {
   catalogue: ReadonlyMap<string, Drone>;

@@ -1,6 +1,6 @@
 import type { GeoJSONSourceDiff } from 'maplibre-gl';
-import type { BBox, DroneFeature, DroneProps, DroneState } from './types';
-import { STATUSES } from './types';
+import type { BBox, DroneFeature, DroneProps, DroneState } from '../../types/drone';
+import { STATUSES } from '../../types/drone';
 
 export type BatchListener = (changed: ReadonlySet<string>, removed: ReadonlySet<string>) => void;
 export interface BatchStats {

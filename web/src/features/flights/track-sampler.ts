@@ -1,4 +1,4 @@
-import type { FlightPoint } from './types';
+import type { FlightPoint } from '../../types/flight';
 
 /** Values of the drone at one instant of the replay. */
 export interface Sample {

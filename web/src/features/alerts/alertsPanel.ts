@@ -1,4 +1,4 @@
-import { h, setText, showAlert } from '../dom';
+import { h, setText, showAlert } from '../../ui/dom';
 import { alertsApi } from './alertsApi';
 import { ALERT_LABELS, ALERT_TYPES, type Alert } from './alertTypes';
 

@@ -1,4 +1,4 @@
-import type { Flight } from './types';
+import type { Flight } from '../../types/flight';
 
 export function fmtDuration(seconds: number): string {
   const s = Math.round(seconds);

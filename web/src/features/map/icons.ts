@@ -1,4 +1,4 @@
-import type { DroneStatus } from '../types';
+import type { DroneStatus } from '../../types/drone';
 
 export const STATUS_COLORS: Record<DroneStatus, string> = {
   airborne: '#40c4ff',

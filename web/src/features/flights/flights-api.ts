@@ -1,6 +1,6 @@
-import { getToken, request } from '../api';
-import { appUrl } from '../base';
-import type { ExportFormat, Flight, FlightPoint } from './types';
+import { getToken, request } from '../../api/client';
+import { appUrl } from '../../api/base';
+import type { ExportFormat, Flight, FlightPoint } from '../../types/flight';
 
 export const flightsApi = {
   list: (droneId: string, cursor: string | null, signal?: AbortSignal) =>

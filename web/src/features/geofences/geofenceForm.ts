@@ -1,4 +1,4 @@
-import { h } from '../dom';
+import { h } from '../../ui/dom';
 import type { Geofence, GeofenceInput } from './geofenceTypes';
 
 export type FormResult = { action: 'save'; input: GeofenceInput } | { action: 'delete' } | { action: 'reshape' } | { action: 'cancel' };

@@ -1,4 +1,4 @@
-import { request } from '../api';
+import { request } from '../../api/client';
 import type { Geofence, GeofenceInput } from './geofenceTypes';
 
 export const geofencesApi = {

@@ -1,5 +1,5 @@
 import { appUrl } from './base';
-import type { AppConfig, BBox, Drone, DroneFeature, Me, TrackPoint, User } from './types';
+import type { AppConfig, BBox, Drone, DroneFeature, Me, TrackPoint, User } from '../types/drone';
 import type { FeatureCollection, Point } from 'geojson';
 
 /** An API refusal or a transport failure, with a message in words. */

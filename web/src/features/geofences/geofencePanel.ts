@@ -1,6 +1,6 @@
 import type { Map as MlMap, MapMouseEvent } from 'maplibre-gl';
-import { confirmDialog } from '../dialogs';
-import { h, setText, showAlert } from '../dom';
+import { confirmDialog } from '../../ui/dialogs';
+import { h, setText, showAlert } from '../../ui/dom';
 import { geofenceForm } from './geofenceForm';
 import { GeofenceLayer } from './geofenceLayer';
 import { geofencesApi } from './geofencesApi';

@@ -4,10 +4,10 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 // The worker is bundled as its own file and loaded from our origin.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, LineString } from 'geojson';
-import type { AppConfig, BBox, DroneFeature } from '../types';
-import { STATUSES } from '../types';
+import type { AppConfig, BBox, DroneFeature } from '../../types/drone';
+import { STATUSES } from '../../types/drone';
 import { loadBasemap } from './basemap';
-import { toMapFeature } from '../store';
+import { toMapFeature } from '../live/liveStore';
 import { arrowImage, dotImage, LOW_BATTERY_COLOR, OFFLINE_COLOR, STATUS_COLORS } from './icons';
 
 setWorkerUrl(workerUrl);

@@ -1,6 +1,6 @@
 import { Marker, type GeoJSONSource, type Map as MlMap } from 'maplibre-gl';
 import type { Feature, FeatureCollection, LineString, Point, Polygon, MultiPolygon } from 'geojson';
-import { h } from '../dom';
+import { h } from '../../ui/dom';
 import { bandLabel, RULE_COLORS, type Geofence } from './geofenceTypes';
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };

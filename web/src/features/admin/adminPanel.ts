@@ -1,7 +1,7 @@
-import { api, ApiError } from './api';
-import { h, showAlert } from './dom';
-import { showDeviceKey } from './dialogs';
-import type { Drone, User } from './types';
+import { api, ApiError } from '../../api/client';
+import { h, showAlert } from '../../ui/dom';
+import { showDeviceKey } from '../../ui/dialogs';
+import type { Drone, User } from '../../types/drone';
 
 export interface AdminHooks {
   onDroneRegistered: (d: Drone) => void;
