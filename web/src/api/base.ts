@@ -4,7 +4,7 @@
  * dev server (`npx vite web`) modules are served from their source paths, this one from
  * `<root>/src/api/`, hence two levels.
  */
-export const APP_BASE = new URL(/* @vite-ignore */ import.meta.env.DEV ? '../../' : '../', import.meta.url);
+const APP_BASE = new URL(/* @vite-ignore */ import.meta.env.DEV ? '../../' : '../', import.meta.url);
 
 export function appUrl(path: string): URL {
   return new URL(path.replace(/^\//, ''), APP_BASE);

@@ -1,13 +1,10 @@
 import { appUrl } from './base';
-import type { AppConfig, BBox, Drone, DroneFeature, Me, TrackPoint, User } from '../types/drone';
-import type { FeatureCollection, Point } from 'geojson';
 
 /** An API refusal or a transport failure, with a message in words. */
 export class ApiError extends Error {
   constructor(
     readonly status: number, // 0 = network failure
     message: string,
-    readonly body?: unknown,
   ) {
     super(message);
   }
@@ -21,9 +18,6 @@ let clockOffset = 0;
 export function setToken(t: string | null): void {
   token = t;
 }
-export function getToken(): string | null {
-  return token;
-}
 export function setUnauthorizedHandler(fn: ((message: string) => void) | null): void {
   onUnauthorized = fn;
 }
@@ -32,6 +26,12 @@ export function serverNow(): number {
 }
 
 export const SESSION_EXPIRED = 'Your session has expired or is no longer valid. Please sign in again.';
+
+/** A request the caller aborted (a newer one replaced it): not worth a message. */
+export const isAbort = (e: unknown): boolean => (e as Error | null)?.name === 'AbortError';
+/** A 401: the client has already returned to the sign-in form, so callers stay quiet. */
+export const isUnauthorized = (e: unknown): boolean => e instanceof ApiError && e.status === 401;
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function messageFrom(status: number, body: unknown, retryAfter: string | null): string {
   const m = (body as { message?: unknown } | null)?.message;
@@ -53,7 +53,7 @@ function messageFrom(status: number, body: unknown, retryAfter: string | null): 
   }
 }
 
-interface ReqOpts {
+export interface RequestOptions {
   method?: string;
   body?: unknown;
   signal?: AbortSignal;
@@ -61,7 +61,8 @@ interface ReqOpts {
   auth?: boolean;
 }
 
-export async function request<T>(path: string, opts: ReqOpts = {}): Promise<T> {
+/** `<root>api/v1/<path>` with the bearer token; JSON in and out; refusals become ApiError. */
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const auth = opts.auth !== false;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -75,7 +76,7 @@ export async function request<T>(path: string, opts: ReqOpts = {}): Promise<T> {
       signal: opts.signal,
     });
   } catch (e) {
-    if ((e as Error)?.name === 'AbortError') throw e;
+    if (isAbort(e)) throw e;
     throw new ApiError(0, 'Cannot reach the server. Check the network connection; retrying may help.');
   }
   const date = res.headers.get('Date');
@@ -94,61 +95,20 @@ export async function request<T>(path: string, opts: ReqOpts = {}): Promise<T> {
     }
   }
   if (!res.ok) {
-    const err = new ApiError(res.status, messageFrom(res.status, body, res.headers.get('Retry-After')), body);
+    const err = new ApiError(res.status, messageFrom(res.status, body, res.headers.get('Retry-After')));
     if (res.status === 401 && auth) onUnauthorized?.(err.message === SESSION_EXPIRED ? SESSION_EXPIRED : `${SESSION_EXPIRED} (${err.message})`);
     throw err;
   }
   return body as T;
 }
 
-export interface LoginResult {
-  accessToken: string;
-  tokenType: string;
-  expiresIn: number;
-}
-
-export const api = {
-  login: (email: string, password: string) => request<LoginResult>('auth/login', { method: 'POST', body: { email, password }, auth: false }),
-  me: () => request<Me>('me'),
-  drones: (limit: number, cursor?: string | null, signal?: AbortSignal) =>
-    request<{ items: Drone[]; nextCursor: string | null }>(`drones?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { signal }),
-  drone: (id: string) => request<Drone>(`drones/${encodeURIComponent(id)}`),
-  track: (id: string, from: Date, signal?: AbortSignal) =>
-    request<{ droneId: string; points: TrackPoint[] }>(`drones/${encodeURIComponent(id)}/track?from=${encodeURIComponent(from.toISOString())}&limit=10000`, { signal }),
-  mapDrones: (bbox: BBox, signal?: AbortSignal) =>
-    request<FeatureCollection<Point> & { truncated?: boolean; features: DroneFeature[] }>(`map/drones?bbox=${bbox.join(',')}&limit=10000`, { signal }),
-  registerDrone: (body: { name: string; serialNumber?: string; model?: string }) =>
-    request<Drone & { deviceKey: string }>('drones', { method: 'POST', body }),
-  rotateKey: (id: string) => request<{ deviceKey: string }>(`drones/${encodeURIComponent(id)}/keys`, { method: 'POST' }),
-  deleteDrone: (id: string) => request<void>(`drones/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-  users: () => request<{ items: User[] }>('users'),
-  addUser: (body: { email: string; password: string; role: string }) => request<User>('users', { method: 'POST', body }),
-};
-
-export function streamUrl(bbox: BBox): string {
-  const u = appUrl('api/v1/map/stream');
-  u.searchParams.set('bbox', bbox.join(','));
+/**
+ * `<root>api/v1/<path>` with the token as `access_token` in the query: for what the browser
+ * fetches by itself and cannot give a header (EventSource, plain download links).
+ */
+export function tokenUrl(path: string, params: Record<string, string> = {}): string {
+  const u = appUrl(`api/v1/${path}`);
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
   if (token) u.searchParams.set('access_token', token);
   return u.toString();
-}
-
-export const DEFAULT_CONFIG: AppConfig = { mapTileUrl: null, offlineAfterSeconds: 60 };
-
-/** GET /app-config.json; any failure falls back to the defaults. */
-export async function loadConfig(): Promise<AppConfig> {
-  try {
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), 4000);
-    const res = await fetch(appUrl('app-config.json'), { signal: ctl.signal, headers: { Accept: 'application/json' } });
-    clearTimeout(timer);
-    if (!res.ok) return { ...DEFAULT_CONFIG };
-    const c = (await res.json()) as Partial<AppConfig>;
-    return {
-      mapTileUrl: typeof c.mapTileUrl === 'string' && c.mapTileUrl.trim() ? c.mapTileUrl.trim() : null,
-      offlineAfterSeconds:
-        typeof c.offlineAfterSeconds === 'number' && c.offlineAfterSeconds > 0 ? c.offlineAfterSeconds : DEFAULT_CONFIG.offlineAfterSeconds,
-    };
-  } catch {
-    return { ...DEFAULT_CONFIG };
-  }
 }

@@ -38,24 +38,11 @@ export interface TrackPoint {
   [k: string]: unknown;
 }
 
-export interface Me {
-  id: string;
-  email: string;
-  role: 'admin' | 'viewer' | string;
-  tenantId: string;
-  tenantName?: string;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  role: string;
-  tenantId: string;
-}
-
-export interface AppConfig {
-  mapTileUrl: string | null;
-  offlineAfterSeconds: number;
-}
-
+/** west, south, east, north */
 export type BBox = [number, number, number, number];
+
+/** A page of a cursor-paged list endpoint. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,4 +1,4 @@
-import type { DroneProps } from '../types/drone';
+import type { DroneProps } from '../types';
 
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 

@@ -1,5 +1,5 @@
 import { request } from '../../api/client';
-import type { Alert } from './alertTypes';
+import type { Alert, Page } from '../../types';
 
 export interface AlertFilter {
   state: 'open' | 'resolved' | 'all';
@@ -12,7 +12,7 @@ export const alertsApi = {
     const q = new URLSearchParams({ state: f.state, limit: String(limit) });
     if (f.type) q.set('type', f.type);
     if (f.droneId) q.set('droneId', f.droneId);
-    return request<{ items: Alert[]; nextCursor: string | null }>(`alerts?${q}`);
+    return request<Page<Alert>>(`alerts?${q}`);
   },
   ack: (id: string) => request<Alert>(`alerts/${encodeURIComponent(id)}/ack`, { method: 'POST' }),
 };

@@ -1,6 +1,5 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { h } from '../../ui/dom';
 import type { TrackSampler } from './track-sampler';
 
 const CHARTS = [
@@ -10,16 +9,16 @@ const CHARTS = [
 ] as const;
 
 /**
- * Altitude, speed and battery over the flight (uPlot), with a cursor that follows the replay.
- * Clicking a chart seeks the replay to that time.
+ * Altitude, speed and battery over the flight (uPlot) in a container the component owns, with a
+ * cursor that follows the replay. Clicking a chart seeks the replay to that time.
  */
 export class FlightCharts {
-  readonly el: HTMLElement;
   private plots: uPlot[] = [];
 
-  constructor(private readonly onSeek: (t: number) => void) {
-    this.el = h('div', { class: 'flight-charts', 'data-testid': 'flight-charts' });
-  }
+  constructor(
+    private readonly el: HTMLElement,
+    private readonly onSeek: (t: number) => void,
+  ) {}
 
   show(track: TrackSampler): void {
     this.destroy();
@@ -27,7 +26,9 @@ export class FlightCharts {
     const width = Math.max(200, this.el.clientWidth || 320);
     for (const c of CHARTS) {
       const ys = Array.from(track[c.key], (v) => (Number.isNaN(v) ? null : v));
-      const box = h('div', { class: 'flight-chart', 'data-chart': c.key });
+      const box = document.createElement('div');
+      box.className = 'flight-chart';
+      box.dataset.chart = c.key;
       this.el.append(box);
       const plot = new uPlot(
         {

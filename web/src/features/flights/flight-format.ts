@@ -1,4 +1,4 @@
-import type { Flight } from '../../types/flight';
+import type { Flight } from '../../types';
 
 export function fmtDuration(seconds: number): string {
   const s = Math.round(seconds);

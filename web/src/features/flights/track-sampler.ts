@@ -1,4 +1,4 @@
-import type { FlightPoint } from '../../types/flight';
+import type { FlightPoint } from '../../types';
 
 /** Values of the drone at one instant of the replay. */
 export interface Sample {

@@ -1,7 +1,7 @@
 import { Marker, type GeoJSONSource, type Map as MlMap } from 'maplibre-gl';
 import type { Feature, FeatureCollection, LineString, Point, Polygon, MultiPolygon } from 'geojson';
-import { h } from '../../ui/dom';
-import { bandLabel, RULE_COLORS, type Geofence } from './geofenceTypes';
+import type { Geofence } from '../../types';
+import { bandLabel, RULE_COLORS } from './rules';
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
@@ -35,8 +35,7 @@ export class GeofenceLayer {
       const ring = g.geometry.type === 'Polygon' ? g.geometry.coordinates[0] : g.geometry.coordinates[0][0];
       const [lon, lat] = centre(ring);
       const band = bandLabel(g);
-      const el = h('div', { class: `geofence-label ${g.active ? '' : 'inactive'}`, 'data-testid': 'geofence-label', style: `--c:${RULE_COLORS[g.rule]}` }, g.name, band ? h('small', {}, band) : null);
-      return new Marker({ element: el }).setLngLat([lon, lat]).addTo(this.map);
+      return new Marker({ element: labelElement(g.name, band, g.active, RULE_COLORS[g.rule]) }).setLngLat([lon, lat]).addTo(this.map);
     });
   }
 
@@ -53,6 +52,17 @@ export class GeofenceLayer {
     const id = hits[0]?.properties?.id;
     return id == null ? null : String(id);
   }
+}
+
+/** A map label is a MapLibre Marker: plain DOM, outside the component tree. */
+function labelElement(name: string, band: string, active: boolean, color: string): HTMLElement {
+  const el = document.createElement('div');
+  el.className = `geofence-label ${active ? '' : 'inactive'}`;
+  el.dataset.testid = 'geofence-label';
+  el.style.setProperty('--c', color);
+  el.append(name);
+  if (band) el.append(Object.assign(document.createElement('small'), { textContent: band }));
+  return el;
 }
 
 function centre(ring: number[][]): [number, number] {

@@ -1,12 +1,12 @@
 import { request } from '../../api/client';
-import type { Geofence, GeofenceInput } from './geofenceTypes';
+import type { Geofence, GeofenceInput, Page } from '../../types';
 
 export const geofencesApi = {
   async all(): Promise<Geofence[]> {
     const out: Geofence[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Geofence[]; nextCursor: string | null } = await request(`geofences?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: Page<Geofence> = await request(`geofences?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       out.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);

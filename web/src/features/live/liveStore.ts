@@ -1,52 +1,12 @@
 import type { GeoJSONSourceDiff } from 'maplibre-gl';
-import type { BBox, DroneFeature, DroneProps, DroneState } from '../../types/drone';
-import { STATUSES } from '../../types/drone';
+import type { DroneFeature, DroneProps } from '../../types';
+import { featureTime, normaliseFeature, toMapFeature } from './droneFeature';
 
 export type BatchListener = (changed: ReadonlySet<string>, removed: ReadonlySet<string>) => void;
 export interface BatchStats {
   count: number; // features applied in this batch
   flushMs: number; // the one synchronous block per frame: merge the buffer, build and post the diff, notify the UI
   parseMs: number; // JSON.parse of this batch's stream messages (spread over the frame, as they arrive)
-}
-
-const time = (iso: unknown): number => (typeof iso === 'string' ? Date.parse(iso) : NaN);
-
-/** Turns anything that looks like a drone Feature into one with `properties.id` set; null otherwise. */
-export function normaliseFeature(raw: unknown): DroneFeature | null {
-  const f = raw as DroneFeature | null;
-  if (!f || f.type !== 'Feature' || f.geometry?.type !== 'Point') return null;
-  const c = f.geometry.coordinates;
-  if (!Array.isArray(c) || typeof c[0] !== 'number' || typeof c[1] !== 'number') return null;
-  const p = (f.properties ?? {}) as DroneProps;
-  const id = f.id ?? p.id;
-  if (id == null) return null;
-  p.id = String(id);
-  f.id = p.id;
-  if (!STATUSES.includes(p.status)) p.status = 'unknown';
-  if (typeof p.lowBattery !== 'boolean') p.lowBattery = typeof p.battery === 'number' && p.battery < 20;
-  if (typeof p.online !== 'boolean') p.online = true;
-  f.properties = p;
-  return f;
-}
-
-export function featureFromState(id: string, name: string, s: DroneState): DroneFeature {
-  return normaliseFeature({ type: 'Feature', id, geometry: { type: 'Point', coordinates: [s.lon, s.lat] }, properties: { ...s, id, name } })!;
-}
-
-export function inBBox(f: DroneFeature, b: BBox): boolean {
-  const [x, y] = f.geometry.coordinates;
-  return x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
-}
-
-/** The map only needs what its layers style on: a slim copy keeps the worker messages small. */
-export function toMapFeature(f: DroneFeature): DroneFeature {
-  const p = f.properties;
-  return {
-    type: 'Feature',
-    id: p.id,
-    geometry: f.geometry,
-    properties: { id: p.id, status: p.status, online: p.online, lowBattery: p.lowBattery, heading: typeof p.heading === 'number' ? p.heading : null },
-  };
 }
 
 /**
@@ -77,12 +37,24 @@ export class LiveStore {
     return this.pending.get(id) ?? this.features.get(id);
   }
 
+  /** Live properties of a drone, with the position copied in from the geometry. */
+  props(id: string): DroneProps | undefined {
+    const f = this.get(id);
+    if (!f) return undefined;
+    const p = f.properties;
+    if (p.lon === undefined || p.lat === undefined) {
+      p.lon = f.geometry.coordinates[0];
+      p.lat = f.geometry.coordinates[1];
+    }
+    return p;
+  }
+
   upsert(f: DroneFeature): boolean {
     const id = f.properties.id;
     const cur = this.get(id);
     if (cur) {
-      const a = time(cur.properties.timestamp);
-      const b = time(f.properties.timestamp);
+      const a = featureTime(cur);
+      const b = featureTime(f);
       if (a > b) return false; // never move back in time
       const cp = cur.properties;
       const np = f.properties;
@@ -113,12 +85,6 @@ export class LiveStore {
     }
     if (f) this.upsert(f);
     this.parseMs += performance.now() - t0;
-  }
-
-  clear(): void {
-    for (const id of this.features.keys()) this.removals.add(id);
-    this.pending.clear();
-    this.schedule();
   }
 
   private schedule(): void {

@@ -1,4 +1,4 @@
-import type { DroneStatus } from '../../types/drone';
+import type { DroneStatus } from '../../types';
 
 export const STATUS_COLORS: Record<DroneStatus, string> = {
   airborne: '#40c4ff',

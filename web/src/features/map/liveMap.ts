@@ -1,127 +1,20 @@
 import { Map as MlMap, NavigationControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
-import type { GeoJSONSource, GeoJSONSourceDiff, StyleSpecification, ExpressionSpecification, LngLatBoundsLike } from 'maplibre-gl';
+import type { GeoJSONSource, GeoJSONSourceDiff } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 // The worker is bundled as its own file and loaded from our origin.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, LineString } from 'geojson';
-import type { AppConfig, BBox, DroneFeature } from '../../types/drone';
-import { STATUSES } from '../../types/drone';
+import type { AppConfig, BBox, DroneFeature } from '../../types';
+import { STATUSES } from '../../types';
+import { toMapFeature } from '../live/droneFeature';
 import { loadBasemap } from './basemap';
-import { toMapFeature } from '../live/liveStore';
-import { arrowImage, dotImage, LOW_BATTERY_COLOR, OFFLINE_COLOR, STATUS_COLORS } from './icons';
+import { clampBBox } from './bbox';
+import { arrowImage, dotImage, STATUS_COLORS } from './icons';
+import { DRONE_LAYERS, EMPTY, style } from './mapStyle';
 
 setWorkerUrl(workerUrl);
 
-const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 const VIEW_KEY = 'dronetrack.view';
-const isEmergency: ExpressionSpecification = ['==', ['get', 'status'], 'emergency'];
-
-function style(): StyleSpecification {
-  return {
-    version: 8,
-    // No glyphs, no sprite: nothing is fetched from outside; icons are drawn into canvases.
-    sources: {
-      land: { type: 'geojson', data: EMPTY, tolerance: 0.5 },
-      coast: { type: 'geojson', data: EMPTY },
-      borders: { type: 'geojson', data: EMPTY },
-      track: { type: 'geojson', data: EMPTY },
-      drones: { type: 'geojson', data: EMPTY, promoteId: 'id', buffer: 16, maxzoom: 14 },
-    },
-    layers: [
-      { id: 'ocean', type: 'background', paint: { 'background-color': '#081521' } },
-      { id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': '#1d3144', 'fill-antialias': false } },
-      { id: 'borders', type: 'line', source: 'borders', paint: { 'line-color': '#3b5570', 'line-width': 0.6 } },
-      { id: 'coast', type: 'line', source: 'coast', paint: { 'line-color': '#4f7193', 'line-width': 0.9 } },
-      {
-        id: 'track-line',
-        type: 'line',
-        source: 'track',
-        layout: { 'line-join': 'round', 'line-cap': 'round' },
-        paint: { 'line-color': '#ffd54f', 'line-width': 2.5, 'line-opacity': 0.9 },
-      },
-      {
-        id: 'drone-offline',
-        type: 'circle',
-        source: 'drones',
-        filter: ['==', ['get', 'online'], false],
-        paint: {
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 4.5, 6, 9, 10, 12],
-          'circle-color': OFFLINE_COLOR,
-          'circle-opacity': 0.45,
-          'circle-stroke-color': OFFLINE_COLOR,
-          'circle-stroke-width': 1,
-        },
-      },
-      {
-        id: 'drone-lowbat',
-        type: 'circle',
-        source: 'drones',
-        filter: ['==', ['get', 'lowBattery'], true],
-        paint: {
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 4, 6, 8, 10, 10.5],
-          'circle-color': LOW_BATTERY_COLOR,
-          'circle-opacity': 0.25,
-          'circle-stroke-color': LOW_BATTERY_COLOR,
-          'circle-stroke-width': 2,
-        },
-      },
-      {
-        id: 'drone-selected',
-        type: 'circle',
-        source: 'drones',
-        filter: ['==', ['get', 'id'], ''],
-        paint: {
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 9, 10, 16],
-          'circle-color': 'rgba(0,0,0,0)',
-          'circle-stroke-color': '#ffffff',
-          'circle-stroke-width': 2.5,
-        },
-      },
-      {
-        id: 'drone-icon',
-        type: 'symbol',
-        source: 'drones',
-        layout: {
-          'icon-image': [
-            'concat',
-            ['case', ['==', ['typeof', ['get', 'heading']], 'number'], 'dt-arrow-', 'dt-dot-'],
-            ['match', ['get', 'status'], ['airborne', 'ground', 'emergency'], ['get', 'status'], 'unknown'],
-          ],
-          'icon-rotate': ['coalesce', ['get', 'heading'], 0],
-          'icon-rotation-alignment': 'map',
-          'icon-allow-overlap': true,
-          'icon-ignore-placement': true,
-          'icon-size': ['interpolate', ['linear'], ['zoom'], 2, ['case', isEmergency, 0.7, 0.45], 6, ['case', isEmergency, 1.05, 0.8], 10, ['case', isEmergency, 1.35, 1]],
-          'symbol-z-order': 'source', // no per-frame sorting of 10k symbols
-        },
-        paint: { 'icon-opacity': ['case', ['==', ['get', 'online'], false], 0.55, 1] },
-      },
-    ],
-  };
-}
-
-/** Clamps a viewport to what the API accepts: lon −180..180, lat −90..90, min ≤ max (no antimeridian crossing). */
-export function clampBBox(w: number, s: number, e: number, n: number): BBox {
-  const r = (v: number) => Math.round(v * 1e5) / 1e5;
-  let west = w;
-  let east = e;
-  if (!(east - west < 360)) {
-    west = -180;
-    east = 180;
-  } else {
-    const shift = Math.floor((west + 180) / 360) * 360; // bring the west edge into [-180, 180)
-    west -= shift;
-    east -= shift;
-    if (east > 180) {
-      // crosses the antimeridian: the API takes one box, so ask for the whole longitude range
-      west = -180;
-      east = 180;
-    }
-  }
-  const south = Math.max(-90, Math.min(90, s));
-  const north = Math.max(-90, Math.min(90, n));
-  return [r(Math.max(-180, west)), r(Math.min(south, north)), r(Math.min(180, east)), r(Math.max(south, north))];
-}
 
 export interface LiveMapOptions {
   container: HTMLElement;
@@ -131,11 +24,17 @@ export interface LiveMapOptions {
   onError: (message: string) => void;
 }
 
+/**
+ * The MapLibre map of the live fleet. Imperative on purpose: drones reach it as one GeoJSON diff
+ * per animation frame (LiveStore's sink), never through component renders. Features add their own
+ * layers to `map` once it is ready (geofences, alert marks, replay).
+ */
 export class LiveMap {
   readonly map: MlMap;
   private ready = false;
   private readyWaiters: (() => void)[] = [];
   private getAll: (() => DroneFeature[]) | null = null;
+  private fitted = false;
   userMoved = false;
 
   constructor(private readonly o: LiveMapOptions) {
@@ -174,18 +73,17 @@ export class LiveMap {
       if (!/tile|Failed to fetch/i.test(msg)) o.onError(`Map: ${msg}`);
     });
 
-    const layers = ['drone-icon', 'drone-lowbat', 'drone-offline'];
     this.map.on('click', (e) => {
       if (!this.ready) return;
       const p = e.point;
-      const hits = this.map.queryRenderedFeatures([[p.x - 6, p.y - 6], [p.x + 6, p.y + 6]], { layers });
+      const hits = this.map.queryRenderedFeatures([[p.x - 6, p.y - 6], [p.x + 6, p.y + 6]], { layers: DRONE_LAYERS });
       const id = hits[0]?.properties?.id;
       if (id != null) o.onSelect(String(id));
     });
     this.map.on('mousemove', (e) => {
       if (!this.ready) return;
       const p = e.point;
-      const hit = this.map.queryRenderedFeatures([[p.x - 4, p.y - 4], [p.x + 4, p.y + 4]], { layers }).length > 0;
+      const hit = this.map.queryRenderedFeatures([[p.x - 4, p.y - 4], [p.x + 4, p.y + 4]], { layers: DRONE_LAYERS }).length > 0;
       this.map.getCanvas().style.cursor = hit ? 'pointer' : '';
     });
   }
@@ -221,9 +119,9 @@ export class LiveMap {
     }
     loadBasemap()
       .then((b) => {
-        (this.map.getSource('land') as GeoJSONSource | undefined)?.setData(b.land);
-        (this.map.getSource('coast') as GeoJSONSource | undefined)?.setData(b.coast);
-        (this.map.getSource('borders') as GeoJSONSource | undefined)?.setData(b.borders);
+        this.source('land')?.setData(b.land);
+        this.source('coast')?.setData(b.coast);
+        this.source('borders')?.setData(b.borders);
       })
       .catch(() => this.o.onError('The basemap could not be loaded; drones are still shown.'));
     this.ready = true;
@@ -278,12 +176,19 @@ export class LiveMap {
     this.map.easeTo({ center: [lon, lat], zoom: Math.max(this.map.getZoom(), 9), duration: 600 });
   }
 
-  fit(bounds: LngLatBoundsLike): void {
-    this.map.fitBounds(bounds, { padding: 60, maxZoom: 12, duration: 0 });
-  }
-
-  resize(): void {
-    this.map.resize();
+  /** Once per session, unless the user has moved the map (or a saved view exists): fit the fleet. */
+  fitOnce(points: { lon: number; lat: number }[]): void {
+    if (this.fitted || this.userMoved) return;
+    this.fitted = true;
+    if (points.length === 0) return;
+    let w = 180, s = 90, e = -180, n = -90;
+    for (const p of points) {
+      w = Math.min(w, p.lon);
+      e = Math.max(e, p.lon);
+      s = Math.min(s, p.lat);
+      n = Math.max(n, p.lat);
+    }
+    void this.whenReady().then(() => this.map.fitBounds([[w, s], [e, n]], { padding: 60, maxZoom: 12, duration: 0 }));
   }
 
   destroy(): void {

@@ -2,7 +2,7 @@
 export interface Alert {
   id: string;
   droneId: string;
-  type: 'low_battery' | 'offline' | 'emergency' | 'geofence';
+  type: AlertType;
   geofenceId: string | null;
   state: 'open' | 'resolved';
   openedAt: string;
@@ -14,10 +14,4 @@ export interface Alert {
 }
 
 export const ALERT_TYPES = ['low_battery', 'offline', 'emergency', 'geofence'] as const;
-
-export const ALERT_LABELS: Record<Alert['type'], string> = {
-  low_battery: 'Low battery',
-  offline: 'Offline',
-  emergency: 'Emergency',
-  geofence: 'Geofence',
-};
+export type AlertType = (typeof ALERT_TYPES)[number];

@@ -1,20 +1,4 @@
-import type { MultiPolygon, Polygon } from 'geojson';
-
-export interface Geofence {
-  id: string;
-  name: string;
-  rule: 'keep-out' | 'keep-in';
-  geometry: Polygon | MultiPolygon;
-  floor: number | null;
-  ceiling: number | null;
-  altitudeReference: 'agl' | 'wgs84';
-  droneIds: string[] | null;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type GeofenceInput = Partial<Omit<Geofence, 'id' | 'createdAt' | 'updatedAt'>>;
+import type { Geofence } from '../../types';
 
 /** Rule colours: keep-out red, keep-in green (map fill, outline and list swatch). */
 export const RULE_COLORS: Record<Geofence['rule'], string> = { 'keep-out': '#ff4d4f', 'keep-in': '#3fb950' };
