@@ -1,3 +1,4 @@
+import './admin.css';
 import { useApp } from '../../app/context';
 import { RegisterDroneForm } from './RegisterDroneForm';
 import { UsersSection } from './UsersSection';
@@ -11,7 +12,7 @@ export function AdminPanel() {
   if (!app.isAdmin.value) return null;
   const open = app.adminOpen.value;
   return (
-    <section class="admin" data-testid="admin-panel" aria-label="Tenant administration" hidden={!open}>
+    <section class="map-panel admin" data-testid="admin-panel" aria-label="Tenant administration" hidden={!open}>
       <h2>Administration</h2>
       <h3>Register a drone</h3>
       <p class="muted">The drone’s device key is shown once, right after registration. To rotate a key or delete a drone, select it in the list.</p>

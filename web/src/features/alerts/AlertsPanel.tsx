@@ -1,3 +1,4 @@
+import './alerts.css';
 import { useApp } from '../../app/context';
 import { AlertHistory } from './AlertHistory';
 import { AlertRow } from './AlertRow';

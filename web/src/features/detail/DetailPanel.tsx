@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import './detail.css';
 import { serverNow } from '../../api/client';
 import { useApp } from '../../app/context';
 import type { DroneProps } from '../../types';
@@ -31,7 +32,7 @@ export function DetailPanel() {
   const points = selection.trackPoints;
 
   return (
-    <section class="detail" data-testid="drone-detail" aria-label="Selected drone" data-drone-id={id}>
+    <section class="map-panel detail" data-testid="drone-detail" aria-label="Selected drone" data-drone-id={id}>
       <header class="detail-head">
         <h2 data-field="name">{name}</h2>
         <button type="button" class="icon-btn" aria-label="Close details" data-testid="detail-close" onClick={() => selection.select(null)}>

@@ -1,3 +1,4 @@
+import './drones.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from '../../app/context';
 import { STATUSES, type DroneProps, type DroneStatus } from '../../types';

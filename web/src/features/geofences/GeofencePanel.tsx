@@ -1,3 +1,4 @@
+import './geofences.css';
 import { useApp } from '../../app/context';
 import { bandLabel, RULE_COLORS } from './rules';
 

@@ -1,3 +1,4 @@
+import './map.css';
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useApp } from '../../app/context';

@@ -1,3 +1,4 @@
+import './session.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import { signIn } from './sessionState';
