@@ -1,5 +1,5 @@
 import { computed, signal } from '@preact/signals';
-import { errorText } from '../../api/client';
+import { errorText, isUnauthorized } from '../../api/client';
 import type { Alert } from '../../types';
 import { showAlert } from '../../ui/toasts';
 import { alertsApi } from './alertsApi';
@@ -19,7 +19,7 @@ export class AlertsModel {
       for (const a of page.items) this.byId.set(a.id, a);
       this.publish();
     } catch (e) {
-      showAlert(`Could not load the alerts: ${errorText(e)}`);
+      if (!isUnauthorized(e)) showAlert(`Could not load the alerts: ${errorText(e)}`);
     }
   }
 

@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals';
 import { errorText, isAbort, isUnauthorized } from '../../api/client';
 import { dronesApi } from '../../api/drones';
-import type { Drone } from '../../types';
+import type { Drone, Page } from '../../types';
 import { showAlert } from '../../ui/toasts';
 import { featureFromState } from '../live/droneFeature';
 import type { LiveStore } from '../live/liveStore';
@@ -59,7 +59,7 @@ export class Catalogue {
     let pages = 0;
     try {
       do {
-        const page: Awaited<ReturnType<typeof dronesApi.list>> = await dronesApi.list(PAGE, cursor, ctl.signal);
+        const page: Page<Drone> = await dronesApi.list(PAGE, cursor, ctl.signal);
         if (this.destroyed) return;
         for (const d of page.items) {
           ids.add(d.id);

@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import type { Map as MlMap, MapMouseEvent } from 'maplibre-gl';
-import { errorText } from '../../api/client';
+import { errorText, isUnauthorized } from '../../api/client';
 import type { Geofence } from '../../types';
 import { confirmDialog } from '../../ui/ConfirmDialog';
 import { showAlert } from '../../ui/toasts';
@@ -37,7 +37,7 @@ export class GeofenceEditor {
     try {
       this.fences.value = await geofencesApi.all();
     } catch (e) {
-      showAlert(`Could not load the geofences: ${errorText(e)}`);
+      if (!isUnauthorized(e)) showAlert(`Could not load the geofences: ${errorText(e)}`);
       return;
     }
     this.layer?.show(this.fences.value);
