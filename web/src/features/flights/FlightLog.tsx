@@ -1,5 +1,5 @@
 import { useApp } from '../../app/context';
-import { fmtBatteryUsed, fmtDate, fmtDistance, fmtDuration, fmtMaxHeight } from './flight-format';
+import { fmtBatteryUsed, fmtDate, fmtDistance, fmtDuration, fmtMaxHeight } from './flightFormat';
 
 const COLUMNS = ['Date', 'Duration', 'Distance', 'Max height', 'Battery used'];
 

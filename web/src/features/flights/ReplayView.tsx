@@ -1,11 +1,11 @@
 import { effect } from '@preact/signals';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { EXPORT_FORMATS, type Flight } from '../../types';
-import { FlightCharts } from './flight-charts';
-import { flightExportUrl } from './flights-api';
-import { REPLAY_SPEEDS } from './replay-clock';
+import { FlightCharts } from './flightCharts';
+import { flightExportUrl } from './flightsApi';
+import { REPLAY_SPEEDS } from './replayClock';
 import { READOUT_FIELDS, SCRUB_STEPS, type ReplayController } from './replayController';
-import type { TrackSampler } from './track-sampler';
+import type { TrackSampler } from './trackSampler';
 
 /**
  * The readout and the scrubber change every frame: an effect writes them into the DOM directly

@@ -3,7 +3,7 @@ import type { Map as MlMap } from 'maplibre-gl';
 import { errorText, isAbort, isUnauthorized } from '../../api/client';
 import type { Flight } from '../../types';
 import { showAlert } from '../../ui/toasts';
-import { flightsApi } from './flights-api';
+import { flightsApi } from './flightsApi';
 import { ReplayController } from './replayController';
 
 /** The flight log of one drone (newest first, "Older flights" pages on) and its replay. */

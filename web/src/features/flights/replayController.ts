@@ -3,12 +3,12 @@ import type { Map as MlMap } from 'maplibre-gl';
 import { errorText, isUnauthorized } from '../../api/client';
 import type { Flight } from '../../types';
 import { showAlert } from '../../ui/toasts';
-import type { FlightCharts } from './flight-charts';
-import { fmtMaybe } from './flight-format';
-import { flightsApi } from './flights-api';
-import { ReplayClock } from './replay-clock';
-import { ReplayLayer } from './replay-layer';
-import { TrackSampler } from './track-sampler';
+import type { FlightCharts } from './flightCharts';
+import { fmtMaybe } from './flightFormat';
+import { flightsApi } from './flightsApi';
+import { ReplayClock } from './replayClock';
+import { ReplayLayer } from './replayLayer';
+import { TrackSampler } from './trackSampler';
 
 /** Charts are DOM-heavy; their cursor follows the replay at this rate, not every frame. */
 const CHART_CURSOR_MS = 100;

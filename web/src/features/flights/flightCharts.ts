@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { TrackSampler } from './track-sampler';
+import type { TrackSampler } from './trackSampler';
 
 const CHARTS = [
   { key: 'altitude', label: 'Altitude (m)', color: '#ffd54f' },
