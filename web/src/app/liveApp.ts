@@ -56,7 +56,9 @@ export class LiveApp {
       }),
     );
     authApi.me().then(
-      (me) => !this.destroyed && (this.me.value = { ...this.me.peek(), ...me }),
+      (me) => {
+        if (!this.destroyed) this.me.value = { ...this.me.peek(), ...me };
+      },
       () => undefined, // 401 is handled globally; else keep the token's claims
     );
   }
