@@ -93,7 +93,7 @@ export function installPerf(): void {
         parses.push(b.parseMs);
         sizes.push(b.count);
       };
-      let obs: PerformanceObserver | null = null;
+      let obs: PerformanceObserver | null;
       try {
         obs = new PerformanceObserver((l) => l.getEntries().forEach((en) => longTasks.push(en.duration)));
         obs.observe({ type: 'longtask', buffered: false });

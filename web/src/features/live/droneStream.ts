@@ -89,7 +89,7 @@ export class DroneStream {
       this.timer = setTimeout(async () => {
         this.timer = null;
         if (this.stopped) return;
-        let ok = true;
+        let ok: boolean;
         try {
           ok = await this.o.checkSession();
         } catch {

@@ -77,7 +77,7 @@ export class LiveStore {
   /** One SSE `data:` payload (a Feature as JSON). Parse time is charged to the next batch. */
   ingestRaw(data: string): void {
     const t0 = performance.now();
-    let f: DroneFeature | null = null;
+    let f: DroneFeature | null;
     try {
       f = normaliseFeature(JSON.parse(data));
     } catch {
