@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -8,6 +9,9 @@ export default defineConfig({
   root,
   base: './', // relative asset paths: the backend may serve web/dist under any prefix
   publicDir: false,
+  // Preact: JSX through Vite's own transform (oxc) with the automatic runtime from `preact`, plus
+  // prefresh (hot reload) and the devtools bridge under the dev server only.
+  plugins: [preact()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -153,6 +153,8 @@ export async function installMockApi(page, opts = {}) {
       }
       return route.fulfill({ status: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' }, body });
     }
+    // Issue-11/flights resources: empty here (the real-backend suites in test/browser cover them).
+    if (method === 'GET' && (path === 'geofences' || path === 'alerts' || path === 'flights')) return json(route, 200, { items: [], nextCursor: null });
     return err(route, 404, 'Not Found', `no route ${method} ${path}`);
   });
   return state;

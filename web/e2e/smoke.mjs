@@ -1,5 +1,5 @@
 // End-to-end smoke test of web/dist against a stubbed API (no backend needed).
-//   npx vite build web && node web/e2e/smoke.mjs
+//   npm run test:web   (= npm run build:web && node web/e2e/smoke.mjs; also run by test/browser/web-smoke.browser.spec.ts)
 // Screenshots: /tmp/web-shot.png (map + list), /tmp/web-shot-detail.png, /tmp/web-shot-admin.png
 import { chromium } from 'playwright-core';
 import { startStaticServer } from './static-server.mjs';
@@ -65,6 +65,12 @@ try {
   await check('map has drone features rendered (WebGL, no DOM markers)', async () => {
     const markers = await page.locator('.maplibregl-marker').count();
     expect(markers === 0, `${markers} DOM markers`);
+  });
+  await check('alerts and geofence panels load; admins get the drawing tools', async () => {
+    await page.waitForFunction(() => document.querySelector('[data-testid=open-alert-count]')?.textContent === '0');
+    expect(await page.isVisible('[data-testid=geofence-new]'), 'no New geofence button');
+    expect(api.log.some((l) => l.startsWith('GET alerts?state=open')), 'open alerts not requested');
+    expect(api.log.some((l) => l.startsWith('GET geofences?')), 'geofences not requested');
   });
   await check('search filters the list', async () => {
     await page.fill('[data-testid=drone-search]', 'osprey 103');
@@ -175,6 +181,7 @@ try {
     expect(await page.isHidden('[data-testid=admin-toggle]'), 'admin toggle visible');
     expect(await page.isHidden('[data-testid=rotate-key]'), 'rotate visible');
     expect(await page.isHidden('[data-testid=admin-panel]'), 'admin panel visible');
+    expect(await page.isHidden('[data-testid=geofence-new]'), 'geofence drawing tools visible');
   });
   await check('logout returns to the login form', async () => {
     await page.click('[data-testid=logout]');

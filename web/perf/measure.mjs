@@ -2,10 +2,10 @@
 // against web/dist served locally with the API stubbed (page.route). Prints main-thread ms per
 // applied update batch, frame intervals and long tasks.
 //   npx vite build web && node web/perf/measure.mjs [drones=10000] [seconds=10] [hz=1]
-//   MODES=gpu|nogpu|both (default both)   CHROMIUM=/path/to/chromium
+//   MODES=gpu|nogpu|both (default both)   CHROMIUM=/path/to/chromium   WEB_DIST=/other/build (compare builds)
 import os from 'node:os';
 import { chromium } from 'playwright-core';
-import { startStaticServer } from '../e2e/static-server.mjs';
+import { DIST, startStaticServer } from '../e2e/static-server.mjs';
 import { BROWSER_ARGS, BROWSER_ARGS_GPU, installMockApi } from '../e2e/mock-api.mjs';
 
 const drones = Number(process.argv[2] ?? 10000);
@@ -19,7 +19,9 @@ const which = (process.env.MODES ?? 'both') === 'both' ? ['gpu', 'nogpu'] : [pro
 
 const cpu = os.cpus();
 console.log(`machine: ${cpu.length} cores, ${cpu[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-const { server, url } = await startStaticServer();
+const dist = process.env.WEB_DIST ?? DIST;
+console.log(`build: ${dist}`);
+const { server, url } = await startStaticServer(dist);
 try {
   for (const mode of which) {
     const [label, args] = modes[mode];

@@ -1,4 +1,15 @@
-import type { App } from './app';
+import type { LiveApp } from './app/liveApp';
+
+/** What the harness drives: the running app's store, stream and map (see app/liveApp.ts). */
+type PerfTarget = Pick<LiveApp, 'store' | 'stream' | 'map' | 'flights' | 'mapMounted'>;
+
+let target: PerfTarget | null = null;
+
+/** Set by <App> while a user is signed in and the map is mounted. */
+export function setPerfTarget(app: PerfTarget | null): void {
+  target = app;
+}
+const getApp = (): PerfTarget | null => (target?.mapMounted ? target : null);
 
 /**
  * Scale harness: window.__dtPerf.run({ drones: 10000, hz: 1, seconds: 10 }) pauses the real
@@ -30,7 +41,7 @@ function summary(values: number[]): Summary {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function installPerf(getApp: () => App | null): void {
+export function installPerf(): void {
   (window as unknown as { __dtPerf: unknown }).__dtPerf = {
     async run(opts: PerfOptions = {}) {
       const app = getApp();
@@ -82,7 +93,7 @@ export function installPerf(getApp: () => App | null): void {
         parses.push(b.parseMs);
         sizes.push(b.count);
       };
-      let obs: PerformanceObserver | null = null;
+      let obs: PerformanceObserver | null;
       try {
         obs = new PerformanceObserver((l) => l.getEntries().forEach((en) => longTasks.push(en.duration)));
         obs.observe({ type: 'longtask', buffered: false });
