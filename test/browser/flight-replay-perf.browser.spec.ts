@@ -33,14 +33,24 @@ run('replay of a 10,000-point flight', () => {
       const points = Array.from({ length: 1000 }, (_, k) => {
         const i = start + k;
         const a = (i / POINTS) * 6 * Math.PI;
-        return point({ timestamp: new Date(t0 + i * STEP_MS).toISOString(), lat: 52.5 + Math.sin(a) * 0.02, lon: 13.4 + Math.cos(a) * 0.03, altitude: 100 + (i % 300) / 10, battery: 100 - i / 200 });
+        return point({
+          timestamp: new Date(t0 + i * STEP_MS).toISOString(),
+          lat: 52.5 + Math.sin(a) * 0.02,
+          lon: 13.4 + Math.cos(a) * 0.03,
+          altitude: 100 + (i % 300) / 10,
+          battery: 100 - i / 200,
+        });
       });
       expect((await api.post('/api/v1/telemetry', { points }, t.drones[0].deviceKey)).status).toBe(202);
     }
-    const flights = await waitFor(async () => {
-      const items = (await api.get(`/api/v1/flights?droneId=${t.drones[0].id}`, t.viewerToken)).body.items;
-      return items?.[0]?.points === POINTS ? items : null;
-    }, 30_000, 'the 10,000-point flight');
+    const flights = await waitFor(
+      async () => {
+        const items = (await api.get(`/api/v1/flights?droneId=${t.drones[0].id}`, t.viewerToken)).body.items;
+        return items?.[0]?.points === POINTS ? items : null;
+      },
+      30_000,
+      'the 10,000-point flight',
+    );
     flightId = flights[0].id;
     tp = await openApp(browser, app.url);
     await signIn(tp.page, t.viewerEmail, TENANT_PASSWORD);
@@ -71,7 +81,9 @@ run('replay of a 10,000-point flight', () => {
     });
     await page.click('[data-testid=replay-play]');
     // 200 s of flight time (2,000 points) at 32×.
-    await page.waitForFunction((min) => Number(document.querySelector('[data-testid=replay-readout]').dataset.t) >= min, start + 200_000, { timeout: 60_000 });
+    await page.waitForFunction((min) => Number(document.querySelector('[data-testid=replay-readout]').dataset.t) >= min, start + 200_000, {
+      timeout: 60_000,
+    });
     await page.click('[data-testid=replay-play]');
     const longTasks: number[] = await page.evaluate(() => (window as any).__longTasks);
     const steps: number[] = await page.evaluate(() => (window as any).__dtPerf.app().flights.frameStats());

@@ -69,15 +69,28 @@ run('flight log, replay and export in headless Chromium', () => {
     const points = [point({ timestamp: new Date(t0 - 5 * S).toISOString(), status: 'ground', lat: 52.5, lon: 13.4 })];
     for (let i = 0; i < POINTS; i++) {
       const a = (i / POINTS) * Math.PI;
-      points.push(point({ timestamp: new Date(t0 + i * S).toISOString(), lat: 52.5 + Math.sin(a) * 0.01, lon: 13.4 + (i / POINTS) * 0.03, altitude: 100 + Math.sin(a) * 50, battery: 90 - i / 10, speed: 8 }));
+      points.push(
+        point({
+          timestamp: new Date(t0 + i * S).toISOString(),
+          lat: 52.5 + Math.sin(a) * 0.01,
+          lon: 13.4 + (i / POINTS) * 0.03,
+          altitude: 100 + Math.sin(a) * 50,
+          battery: 90 - i / 10,
+          speed: 8,
+        }),
+      );
     }
     points.push(point({ timestamp: new Date(t0 + POINTS * S).toISOString(), status: 'ground', lat: 52.5, lon: 13.43 }));
     points.push(point({ timestamp: new Date(t0 - 3600 * S).toISOString() }), point({ timestamp: new Date(t0 - 3590 * S).toISOString() }));
     expect((await api.post('/api/v1/telemetry', { points }, t.drones[0].deviceKey)).status).toBe(202);
-    const flights = await waitFor(async () => {
-      const items = (await api.get(`/api/v1/flights?droneId=${t.drones[0].id}`, t.viewerToken)).body.items;
-      return items?.length === 2 && items[0].points === POINTS ? items : null;
-    }, 10_000, 'the flights');
+    const flights = await waitFor(
+      async () => {
+        const items = (await api.get(`/api/v1/flights?droneId=${t.drones[0].id}`, t.viewerToken)).body.items;
+        return items?.length === 2 && items[0].points === POINTS ? items : null;
+      },
+      10_000,
+      'the flights',
+    );
     flightId = flights[0].id;
     track = (await api.get(`/api/v1/flights/${flightId}/track`, t.viewerToken)).body.points;
     tp = await openApp(browser, app.url);
@@ -95,7 +108,9 @@ run('flight log, replay and export in headless Chromium', () => {
     await page.click(`[data-drone-id="${t.drones[0].id}"]`);
     await page.click('[data-testid=open-flight-log]');
     await page.waitForSelector('[data-testid=flight-panel][data-loaded=true]');
-    const rows = await page.$$eval('[data-testid=flight-log-table] tbody tr', (trs) => trs.map((tr) => ({ id: tr.getAttribute('data-flight-id'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent) })));
+    const rows = await page.$$eval('[data-testid=flight-log-table] tbody tr', (trs) =>
+      trs.map((tr) => ({ id: tr.getAttribute('data-flight-id'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent) })),
+    );
     expect(rows.map((r) => r.id)[0]).toBe(flightId);
     expect(rows).toHaveLength(2);
     expect(rows[0].cells[1]).toBe('4 min 59 s');
@@ -146,7 +161,9 @@ run('flight log, replay and export in headless Chromium', () => {
     expect(s.lon).toBeCloseTo(lon, 6);
     expect(s.lat).toBeCloseTo(lat, 6);
     expect(s.marker).toEqual([s.lon, s.lat]);
-    expect(await page.textContent('[data-testid=replay-readout] [data-field=battery]')).toBe(`${(90 - s.index / 10 - (s.t - Date.parse(track[s.index].timestamp)) / S / 10).toFixed(0)} %`);
+    expect(await page.textContent('[data-testid=replay-readout] [data-field=battery]')).toBe(
+      `${(90 - s.index / 10 - (s.t - Date.parse(track[s.index].timestamp)) / S / 10).toFixed(0)} %`,
+    );
   });
 
   it('exports GPX: the file downloads and parses back to the track', async () => {

@@ -26,7 +26,9 @@ run('geofences and alerts in the web app', () => {
     [app, browser] = await Promise.all([startTestApp({ OFFLINE_AFTER_SECONDS: '600' }), launchChromium()]);
     api = new Api(app.url);
     t = await makeTenant(api, 1);
-    expect((await api.post('/api/v1/telemetry', point({ lon: 13.40, lat: 52.52, timestamp: Date.now() - 2000 }), t.drones[0].deviceKey)).status).toBe(202);
+    expect(
+      (await api.post('/api/v1/telemetry', point({ lon: 13.4, lat: 52.52, timestamp: Date.now() - 2000 }), t.drones[0].deviceKey)).status,
+    ).toBe(202);
   }, 120_000);
 
   afterAll(async () => {
@@ -37,12 +39,15 @@ run('geofences and alerts in the web app', () => {
 
   /** Centres the map on the test area and returns the page pixel of a lon/lat. */
   async function pixel(page: Page, lon: number, lat: number): Promise<{ x: number; y: number }> {
-    return page.evaluate(([lo, la]) => {
-      const map = window.__dtPerf.app().map.map;
-      const rect = map.getCanvas().getBoundingClientRect();
-      const p = map.project([lo, la]);
-      return { x: rect.left + p.x, y: rect.top + p.y };
-    }, [lon, lat]);
+    return page.evaluate(
+      ([lo, la]) => {
+        const map = window.__dtPerf.app().map.map;
+        const rect = map.getCanvas().getBoundingClientRect();
+        const p = map.project([lo, la]);
+        return { x: rect.left + p.x, y: rect.top + p.y };
+      },
+      [lon, lat],
+    );
   }
 
   async function signedIn(email: string): Promise<Page> {
@@ -56,7 +61,12 @@ run('geofences and alerts in the web app', () => {
   it('an admin draws a keep-out polygon; a drone flies in; the alert appears live and is acknowledged', async () => {
     const page = await signedIn(t.adminEmail);
     await page.click('[data-testid=geofence-new]');
-    const corners: [number, number][] = [[CENTRE[0] - D, CENTRE[1] - D], [CENTRE[0] + D, CENTRE[1] - D], [CENTRE[0] + D, CENTRE[1] + D], [CENTRE[0] - D, CENTRE[1] + D]];
+    const corners: [number, number][] = [
+      [CENTRE[0] - D, CENTRE[1] - D],
+      [CENTRE[0] + D, CENTRE[1] - D],
+      [CENTRE[0] + D, CENTRE[1] + D],
+      [CENTRE[0] - D, CENTRE[1] + D],
+    ];
     for (const [lon, lat] of corners) {
       const { x, y } = await pixel(page, lon, lat);
       await page.mouse.click(x, y);

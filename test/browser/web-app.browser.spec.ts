@@ -7,7 +7,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Api, makeTenant, point, startTestApp, TENANT_PASSWORD, waitFor, type TenantFixture, type TestApp } from '../support/test-app.js';
-import { chromiumAvailable, ensureWebBuilt, launchChromium, mapState, openApp, PROJECT_ROOT, renderedAt, signIn, waitForMapView, type TestPage } from '../support/browser.js';
+import {
+  chromiumAvailable,
+  ensureWebBuilt,
+  launchChromium,
+  mapState,
+  openApp,
+  PROJECT_ROOT,
+  renderedAt,
+  signIn,
+  waitForMapView,
+  type TestPage,
+} from '../support/browser.js';
 
 // Browser globals for the functions that run in the page (page.evaluate / waitForFunction): the
 // project's tsconfig has no DOM lib, and a module-local declaration keeps them out of Node code.
@@ -32,15 +43,20 @@ const B_POINTS = [
 ];
 
 const detailFields = (page: Page): Promise<Record<string, string>> =>
-  page.$$eval('[data-testid=drone-detail] [data-field]', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-field') ?? '', e.textContent ?? ''])));
+  page.$$eval('[data-testid=drone-detail] [data-field]', (els) =>
+    Object.fromEntries(els.map((e) => [e.getAttribute('data-field') ?? '', e.textContent ?? ''])),
+  );
 
 /** Resolves once MapLibre has drawn everything for the current view. */
 const mapIdle = (page: Page): Promise<void> =>
-  page.evaluate(() => new Promise<void>((r) => {
-    const map = (window as any).__dtPerf.app().map.map;
-    if (!map.isMoving() && map.loaded() && map.areTilesLoaded()) requestAnimationFrame(() => r());
-    else map.once('idle', () => r());
-  }));
+  page.evaluate(
+    () =>
+      new Promise<void>((r) => {
+        const map = (window as any).__dtPerf.app().map.map;
+        if (!map.isMoving() && map.loaded() && map.areTilesLoaded()) requestAnimationFrame(() => r());
+        else map.once('idle', () => r());
+      }),
+  );
 
 async function storedSession(page: Page): Promise<{ token: string } | null> {
   return page.evaluate(() => JSON.parse(localStorage.getItem('dronetrack.session') ?? 'null'));
@@ -73,8 +89,16 @@ run('web app in headless Chromium against the real backend', () => {
       ...B_POINTS.map((p, i) => api.post('/api/v1/telemetry', point({ ...p, timestamp: ts }), b.drones[i].deviceKey)),
     ]);
     for (const r of sent) expect(r.status).toBe(202);
-    await waitFor(async () => (await api.get('/api/v1/map/drones', a.viewerToken)).body.features?.length === A_POINTS.length, 10_000, "A's drones on the map API");
-    await waitFor(async () => (await api.get('/api/v1/map/drones', b.viewerToken)).body.features?.length === B_POINTS.length, 10_000, "B's drones on the map API");
+    await waitFor(
+      async () => (await api.get('/api/v1/map/drones', a.viewerToken)).body.features?.length === A_POINTS.length,
+      10_000,
+      "A's drones on the map API",
+    );
+    await waitFor(
+      async () => (await api.get('/api/v1/map/drones', b.viewerToken)).body.features?.length === B_POINTS.length,
+      10_000,
+      "B's drones on the map API",
+    );
     console.log(`browser suite: set-up ${Date.now() - t0} ms`);
   }, 180_000);
 
@@ -107,7 +131,10 @@ run('web app in headless Chromium against the real backend', () => {
       const { page } = tp;
       await signIn(page, a.viewerEmail, TENANT_PASSWORD);
       expect(await page.isVisible('input[name=password]')).toBe(false);
-      await page.waitForFunction((email) => document.querySelector('[data-testid=user-info]')?.textContent === `${email} (viewer)`, a.viewerEmail);
+      await page.waitForFunction(
+        (email) => document.querySelector('[data-testid=user-info]')?.textContent === `${email} (viewer)`,
+        a.viewerEmail,
+      );
       expect((await storedSession(page))?.token).toMatch(/^ey/);
     });
 
@@ -131,7 +158,7 @@ run('web app in headless Chromium against the real backend', () => {
     });
   });
 
-  describe("a viewer of tenant A: list, map, detail and live updates", () => {
+  describe('a viewer of tenant A: list, map, detail and live updates', () => {
     let tp: TestPage;
     beforeAll(async () => {
       tp = await openApp(browser, app.url);
@@ -149,11 +176,15 @@ run('web app in headless Chromium against the real backend', () => {
 
     it("draws A's drones on the map (source features and rendered symbols) over the basemap; screenshot", async () => {
       const { page } = tp;
-      const state = await waitFor(async () => {
-        const s = await mapState(page);
-        const drawn = aPlaced.every((id) => s.rendered.includes(id));
-        return s.source.length === aPlaced.length && drawn && s.land > 0 ? s : null;
-      }, 15_000, "A's drones rendered on the map");
+      const state = await waitFor(
+        async () => {
+          const s = await mapState(page);
+          const drawn = aPlaced.every((id) => s.rendered.includes(id));
+          return s.source.length === aPlaced.length && drawn && s.land > 0 ? s : null;
+        },
+        15_000,
+        "A's drones rendered on the map",
+      );
       expect(state.source.map((f) => f.id).sort()).toEqual([...aPlaced].sort());
       expect(state.rendered.sort()).toEqual([...aPlaced].sort());
       expect(state.source.find((f) => f.id === aIds[1])).toMatchObject({ lowBattery: true, status: 'ground', online: true });
@@ -176,7 +207,15 @@ run('web app in headless Chromium against the real backend', () => {
       // B reports first, then A: once A's update has arrived through the stream, B's would have too.
       const ts = Date.now();
       expect((await api.post('/api/v1/telemetry', point({ ...B_POINTS[0], timestamp: ts }), b.drones[0].deviceKey)).status).toBe(202);
-      expect((await api.post('/api/v1/telemetry', point({ heading: undefined, ...A_POINTS[3], timestamp: ts, altitude: 61 }), a.drones[3].deviceKey)).status).toBe(202);
+      expect(
+        (
+          await api.post(
+            '/api/v1/telemetry',
+            point({ heading: undefined, ...A_POINTS[3], timestamp: ts, altitude: 61 }),
+            a.drones[3].deviceKey,
+          )
+        ).status,
+      ).toBe(202);
       await page.waitForFunction((id) => (window as any).__dtPerf.app().store.get(id)?.properties.altitude === 61, aIds[3]);
       await page.waitForTimeout(500);
       const s = await mapState(page);
@@ -220,7 +259,14 @@ run('web app in headless Chromium against the real backend', () => {
       await page.click(`[data-drone-id="${aIds[0]}"]`);
       await page.waitForSelector(`[data-testid=drone-detail][data-drone-id="${aIds[0]}"]`);
       await page.waitForFunction(() => document.querySelector('[data-field=name]')?.textContent === 'drone 0');
-      expect(await detailFields(page)).toMatchObject({ battery: '80 %', status: 'airborne', speed: '10.0 m/s', altitude: '100 m', heading: '90°', online: 'online' });
+      expect(await detailFields(page)).toMatchObject({
+        battery: '80 %',
+        status: 'airborne',
+        speed: '10.0 m/s',
+        altitude: '100 m',
+        heading: '90°',
+        online: 'online',
+      });
     });
 
     it('a new point sent through the ingest API shows in the detail panel and on the map without a reload', async () => {
@@ -235,7 +281,9 @@ run('web app in headless Chromium against the real backend', () => {
       const next = { lat: 52.523, lon: 13.404, altitude: 250, speed: 23.5, heading: 270, battery: 12, status: 'emergency' };
       const sentAt = Date.now();
       expect((await api.post('/api/v1/telemetry', point({ ...next, timestamp: sentAt }), a.drones[0].deviceKey)).status).toBe(202);
-      await page.waitForFunction(() => document.querySelector('[data-field=status]')?.textContent === 'emergency', undefined, { timeout: 5000 });
+      await page.waitForFunction(() => document.querySelector('[data-field=status]')?.textContent === 'emergency', undefined, {
+        timeout: 5000,
+      });
       const latency = Date.now() - sentAt;
       expect(await detailFields(page)).toMatchObject({
         name: 'drone 0',
@@ -248,15 +296,27 @@ run('web app in headless Chromium against the real backend', () => {
         online: 'online',
         track: '2 points',
       });
-      const f = await waitFor(async () => {
-        const s = (await mapState(page)).source.find((x) => x.id === aIds[0]);
-        return s && s.status === 'emergency' && Math.abs(s.lat - next.lat) < 1e-4 ? s : null;
-      }, 5000, 'the map feature to move');
+      const f = await waitFor(
+        async () => {
+          const s = (await mapState(page)).source.find((x) => x.id === aIds[0]);
+          return s && s.status === 'emergency' && Math.abs(s.lat - next.lat) < 1e-4 ? s : null;
+        },
+        5000,
+        'the map feature to move',
+      );
       expect(f).toMatchObject({ status: 'emergency', lowBattery: true, heading: 270, online: true });
       expect(Math.abs(f.lon - next.lon)).toBeLessThan(1e-4);
-      await waitFor(async () => (await renderedAt(page, next.lon, next.lat)).includes(aIds[0]), 5000, 'the drone drawn at its new position');
+      await waitFor(
+        async () => (await renderedAt(page, next.lon, next.lat)).includes(aIds[0]),
+        5000,
+        'the drone drawn at its new position',
+      );
       // The list re-renders live changes at most twice a second.
-      await page.waitForFunction((id) => document.querySelector(`[data-drone-id="${id}"] .row-meta`)?.textContent === 'emergency · 12 % low', aIds[0], { timeout: 3000 });
+      await page.waitForFunction(
+        (id) => document.querySelector(`[data-drone-id="${id}"] .row-meta`)?.textContent === 'emergency · 12 % low',
+        aIds[0],
+        { timeout: 3000 },
+      );
       console.log(`browser suite: live update visible in the detail panel ${latency} ms after the 202`);
       expect(tp.errors).toEqual([]);
     });
@@ -279,7 +339,7 @@ run('web app in headless Chromium against the real backend', () => {
       expect(tp.errors).toEqual([]);
     });
 
-    it('runs under the server\'s Content-Security-Policy with no violation (map, worker, stream, basemap)', async () => {
+    it("runs under the server's Content-Security-Policy with no violation (map, worker, stream, basemap)", async () => {
       const res = await tp.page.request.get(`${app.url}/`);
       expect(res.headers()['content-security-policy']).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
       const worker = await tp.page.evaluate(() => typeof (window as any).__dtPerf.app().map.map.style === 'object');
@@ -318,7 +378,11 @@ run('web app in headless Chromium against the real backend', () => {
       expect(await page.textContent('[data-testid=device-key-warning]')).toMatch(/will not be shown again/);
 
       // The key shown is the drone's real credential.
-      const ok = await api.post('/api/v1/telemetry', point({ lat: 52.528, lon: 13.395, battery: 64, status: 'airborne', heading: 45 }), key);
+      const ok = await api.post(
+        '/api/v1/telemetry',
+        point({ lat: 52.528, lon: 13.395, battery: 64, status: 'airborne', heading: 45 }),
+        key,
+      );
       expect(ok.status).toBe(202);
 
       await page.click('[data-testid=device-key-done]');
@@ -345,7 +409,10 @@ run('web app in headless Chromium against the real backend', () => {
 
     it('sees no admin controls', async () => {
       const { page } = tp;
-      await page.waitForFunction((email) => document.querySelector('[data-testid=user-info]')?.textContent === `${email} (viewer)`, a.viewerEmail);
+      await page.waitForFunction(
+        (email) => document.querySelector('[data-testid=user-info]')?.textContent === `${email} (viewer)`,
+        a.viewerEmail,
+      );
       await page.click(`[data-drone-id="${aIds[0]}"]`);
       await page.waitForSelector('[data-testid=drone-detail]', { state: 'visible' });
       for (const sel of ['admin-toggle', 'admin-panel', 'rotate-key', 'delete-drone', 'register-drone', 'add-user']) {
@@ -366,7 +433,9 @@ run('web app in headless Chromium against the real backend', () => {
       expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403]);
       expect((await api.get(`/api/v1/drones/${id}`, token)).status).toBe(200);
       // The drone's key still works (rotation was refused).
-      expect((await api.post('/api/v1/telemetry', point({ ...A_POINTS[0], timestamp: Date.now() }), a.drones[0].deviceKey)).status).toBe(202);
+      expect((await api.post('/api/v1/telemetry', point({ ...A_POINTS[0], timestamp: Date.now() }), a.drones[0].deviceKey)).status).toBe(
+        202,
+      );
       expect(tp.errors).toEqual([]);
     });
   });

@@ -8,8 +8,8 @@ const STATUSES = ['airborne', 'airborne', 'airborne', 'ground', 'ground', 'emerg
 export function makeFleet(n = 240, center = [8.55, 47.37], spread = 1.2, now = Date.now()) {
   const drones = [];
   for (let i = 0; i < n; i++) {
-    const lon = center[0] + (Math.sin(i * 12.9898) * 0.5) * spread * 2;
-    const lat = center[1] + (Math.cos(i * 78.233) * 0.5) * spread;
+    const lon = center[0] + Math.sin(i * 12.9898) * 0.5 * spread * 2;
+    const lat = center[1] + Math.cos(i * 78.233) * 0.5 * spread;
     const battery = (i * 37) % 100;
     const lastSeen = new Date(now - (i % 23 === 0 ? 600_000 : (i % 5) * 1000)).toISOString();
     drones.push({
@@ -62,11 +62,18 @@ export async function installMockApi(page, opts = {}) {
     keySeq: 0,
   };
   const json = (route, status, body, headers = {}) =>
-    route.fulfill({ status, contentType: 'application/json', headers: { Date: new Date().toUTCString(), ...headers }, body: body === undefined ? '' : JSON.stringify(body) });
+    route.fulfill({
+      status,
+      contentType: 'application/json',
+      headers: { Date: new Date().toUTCString(), ...headers },
+      body: body === undefined ? '' : JSON.stringify(body),
+    });
   const err = (route, status, error, message) => json(route, status, { statusCode: status, error, message });
 
   await page.route('**/app-config.json', (route) =>
-    opts.appConfig === null ? route.fulfill({ status: 404, body: 'nope' }) : json(route, 200, opts.appConfig ?? { mapTileUrl: null, offlineAfterSeconds: 60 }),
+    opts.appConfig === null
+      ? route.fulfill({ status: 404, body: 'nope' })
+      : json(route, 200, opts.appConfig ?? { mapTileUrl: null, offlineAfterSeconds: 60 }),
   );
 
   await page.route('**/api/v1/**', async (route) => {
@@ -109,7 +116,14 @@ export async function installMockApi(page, opts = {}) {
     if (path === 'drones' && method === 'POST') {
       if (!admin) return forbid();
       const b = req.postDataJSON();
-      const d = { id: `d-new-${state.drones.length}`, name: b.name, serialNumber: b.serialNumber ?? null, model: b.model ?? null, createdAt: new Date().toISOString(), state: null };
+      const d = {
+        id: `d-new-${state.drones.length}`,
+        name: b.name,
+        serialNumber: b.serialNumber ?? null,
+        model: b.model ?? null,
+        createdAt: new Date().toISOString(),
+        state: null,
+      };
       state.drones.push(d);
       return json(route, 201, { ...d, deviceKey: `dk_live_${++state.keySeq}_9f3a1c7e2b5d4a6f8e0c1b2a3d4e5f60` });
     }
@@ -117,12 +131,17 @@ export async function installMockApi(page, opts = {}) {
     if (m) {
       const d = state.drones.find((x) => x.id === decodeURIComponent(m[1]));
       if (!d) return err(route, 404, 'Not Found', `no drone with id ${m[1]}`);
-      if (m[2] === '/keys' && method === 'POST') return admin ? json(route, 201, { deviceKey: `dk_live_${++state.keySeq}_rotated_0a1b2c3d4e5f` }) : forbid();
+      if (m[2] === '/keys' && method === 'POST')
+        return admin ? json(route, 201, { deviceKey: `dk_live_${++state.keySeq}_rotated_0a1b2c3d4e5f` }) : forbid();
       if (m[2] === '/track') {
         const pts = [];
         if (d.state) {
           for (let k = 30; k >= 0; k--) {
-            pts.push({ timestamp: new Date(Date.now() - k * 25_000).toISOString(), lat: d.state.lat - k * 0.0012, lon: d.state.lon - Math.sin(k / 4) * 0.004 - k * 0.0006 });
+            pts.push({
+              timestamp: new Date(Date.now() - k * 25_000).toISOString(),
+              lat: d.state.lat - k * 0.0012,
+              lon: d.state.lon - Math.sin(k / 4) * 0.004 - k * 0.0006,
+            });
           }
         }
         return json(route, 200, { droneId: d.id, points: pts });
@@ -136,11 +155,22 @@ export async function installMockApi(page, opts = {}) {
     }
     if (path === 'map/drones') {
       const bb = (url.searchParams.get('bbox') ?? '').split(',').map(Number);
-      if (bb.length !== 4 || bb.some((v) => !Number.isFinite(v)) || bb[0] > bb[2] || bb[1] > bb[3] || bb[0] < -180 || bb[2] > 180 || bb[1] < -90 || bb[3] > 90) {
+      if (
+        bb.length !== 4 ||
+        bb.some((v) => !Number.isFinite(v)) ||
+        bb[0] > bb[2] ||
+        bb[1] > bb[3] ||
+        bb[0] < -180 ||
+        bb[2] > 180 ||
+        bb[1] < -90 ||
+        bb[3] > 90
+      ) {
         state.badBbox = (state.badBbox ?? 0) + 1;
         return err(route, 400, 'Bad Request', 'bbox must be minLon,minLat,maxLon,maxLat within -180..180 / -90..90');
       }
-      const feats = state.drones.filter((d) => d.state && d.state.lon >= bb[0] && d.state.lon <= bb[2] && d.state.lat >= bb[1] && d.state.lat <= bb[3]).map(toFeature);
+      const feats = state.drones
+        .filter((d) => d.state && d.state.lon >= bb[0] && d.state.lon <= bb[2] && d.state.lat >= bb[1] && d.state.lat <= bb[3])
+        .map(toFeature);
       return json(route, 200, { type: 'FeatureCollection', features: feats, truncated: false });
     }
     if (path === 'map/stream') {
@@ -154,13 +184,21 @@ export async function installMockApi(page, opts = {}) {
       return route.fulfill({ status: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' }, body });
     }
     // Issue-11/flights resources: empty here (the real-backend suites in test/browser cover them).
-    if (method === 'GET' && (path === 'geofences' || path === 'alerts' || path === 'flights')) return json(route, 200, { items: [], nextCursor: null });
+    if (method === 'GET' && (path === 'geofences' || path === 'alerts' || path === 'flights'))
+      return json(route, 200, { items: [], nextCursor: null });
     return err(route, 404, 'Not Found', `no route ${method} ${path}`);
   });
   return state;
 }
 
-const COMMON_ARGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const COMMON_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Software WebGL with software compositing: the WebGL frame is read back (glReadPixels) on the main thread. */
 export const BROWSER_ARGS = [...COMMON_ARGS, '--disable-gpu', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'];

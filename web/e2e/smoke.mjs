@@ -29,7 +29,10 @@ try {
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && !/401|403|404|Failed to load resource/.test(m.text()) && errors.push(`console: ${m.text()}`));
+  page.on(
+    'console',
+    (m) => m.type() === 'error' && !/401|403|404|Failed to load resource/.test(m.text()) && errors.push(`console: ${m.text()}`),
+  );
   const api = await installMockApi(page);
   await page.goto(url);
 
@@ -60,7 +63,10 @@ try {
     const bboxes = api.log.filter((l) => l.includes('map/drones'));
     expect(bboxes.length > 0, 'no map/drones request');
     expect(!api.badBbox, `${api.badBbox} bad bbox requests`);
-    expect(api.log.some((l) => l.startsWith('GET drones?limit=500')), 'catalogue not paged with limit 500');
+    expect(
+      api.log.some((l) => l.startsWith('GET drones?limit=500')),
+      'catalogue not paged with limit 500',
+    );
   });
   await check('map has drone features rendered (WebGL, no DOM markers)', async () => {
     const markers = await page.locator('.maplibregl-marker').count();
@@ -69,8 +75,14 @@ try {
   await check('alerts and geofence panels load; admins get the drawing tools', async () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=open-alert-count]')?.textContent === '0');
     expect(await page.isVisible('[data-testid=geofence-new]'), 'no New geofence button');
-    expect(api.log.some((l) => l.startsWith('GET alerts?state=open')), 'open alerts not requested');
-    expect(api.log.some((l) => l.startsWith('GET geofences?')), 'geofences not requested');
+    expect(
+      api.log.some((l) => l.startsWith('GET alerts?state=open')),
+      'open alerts not requested',
+    );
+    expect(
+      api.log.some((l) => l.startsWith('GET geofences?')),
+      'geofences not requested',
+    );
   });
   await check('search filters the list', async () => {
     await page.fill('[data-testid=drone-search]', 'osprey 103');
@@ -92,7 +104,10 @@ try {
     expect(/Falcon 110/.test(text), 'name missing');
     expect(/\d+ %/.test(text), `battery missing: ${text}`);
     await page.waitForFunction(() => /\d+ points?/.test(document.querySelector('[data-field=track]')?.textContent ?? ''));
-    expect(api.log.some((l) => /drones\/d-0010\/track\?from=/.test(l)), 'no track request');
+    expect(
+      api.log.some((l) => /drones\/d-0010\/track\?from=/.test(l)),
+      'no track request',
+    );
   });
   await page.waitForTimeout(1200);
   await page.screenshot({ path: '/tmp/web-shot-detail.png' });
@@ -142,7 +157,10 @@ try {
   await check('delete asks for confirmation and removes the drone', async () => {
     await page.click('[data-testid=delete-drone]');
     await page.click('[data-testid=confirm-cancel]');
-    expect(api.drones.some((d) => d.id === 'd-new-240'), 'deleted without confirmation');
+    expect(
+      api.drones.some((d) => d.id === 'd-new-240'),
+      'deleted without confirmation',
+    );
     await page.click('[data-testid=delete-drone]');
     await page.click('[data-testid=confirm-ok]');
     await page.waitForSelector('[data-drone-id="d-new-240"]', { state: 'detached' });
@@ -150,10 +168,18 @@ try {
     await page.fill('[data-testid=drone-search]', '');
   });
   await check('API refusal is shown in words (role=alert)', async () => {
-    await page.route('**/api/v1/drones/d-0003/track**', (r) => r.fulfill({ status: 500, contentType: 'application/json', body: '{"statusCode":500,"error":"Internal Server Error","message":"boom"}' }));
+    await page.route('**/api/v1/drones/d-0003/track**', (r) =>
+      r.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: '{"statusCode":500,"error":"Internal Server Error","message":"boom"}',
+      }),
+    );
     await page.fill('[data-testid=drone-search]', 'Osprey 103');
     await page.click('[data-drone-id="d-0003"]');
-    await page.waitForFunction(() => /could not load the drone's track/i.test(document.querySelector('[role=alert]#alerts')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /could not load the drone's track/i.test(document.querySelector('[role=alert]#alerts')?.textContent ?? ''),
+    );
     await page.fill('[data-testid=drone-search]', '');
   });
   await check('session survives a reload', async () => {

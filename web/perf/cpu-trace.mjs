@@ -44,7 +44,7 @@ try {
   const ms = (us) => Math.round(us / 1000);
   console.log(
     `${drones} drones, ${r.seconds} s feed (+1.5 s seed): renderer main thread busy ${ms(best.wall)} ms wall, ${ms(best.cpu)} ms CPU ` +
-      `(${((best.cpu / 1000) / (r.updatesApplied / 1000)).toFixed(1)} ms CPU per 1,000 updates applied); ` +
+      `(${(best.cpu / 1000 / (r.updatesApplied / 1000)).toFixed(1)} ms CPU per 1,000 updates applied); ` +
       `${r.updatesPerSecond} updates/s applied, flush p50 ${r.flushMs.p50} ms, ${r.fps} fps`,
   );
 } finally {

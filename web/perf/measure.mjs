@@ -18,7 +18,12 @@ const modes = {
 const which = (process.env.MODES ?? 'both') === 'both' ? ['gpu', 'nogpu'] : [process.env.MODES];
 
 const cpu = os.cpus();
-console.log(`machine: ${cpu.length} cores, ${cpu[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `machine: ${cpu.length} cores, ${cpu[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 const dist = process.env.WEB_DIST ?? DIST;
 console.log(`build: ${dist}`);
 const { server, url } = await startStaticServer(dist);
@@ -47,12 +52,22 @@ try {
       const r = await page.evaluate((o) => window.__dtPerf.run(o), { drones, hz, seconds });
       await page.screenshot({ path: `/tmp/web-perf-${mode}.png` });
       console.log(`\n== ${label}\nWebGL: ${renderer}; 1400x860 viewport; basemap-only redraw ceiling ${emptyFps} fps`);
-      console.log(`load: ${r.drones} drones at ${r.hz} Hz for ${r.seconds} s -> ${r.updatesApplied} updates applied (${r.updatesPerSecond}/s)`);
-      console.log(`main-thread ms per applied batch: p50 ${r.batchMs.p50}  p95 ${r.batchMs.p95}  max ${r.batchMs.max}  (mean ${r.batchMs.mean}, ${r.batchMs.n} batches, size p50 ${r.batchSize.p50} max ${r.batchSize.max})`);
-      console.log(`  of which the per-frame flush (one block): p50 ${r.flushMs.p50}  p95 ${r.flushMs.p95}  max ${r.flushMs.max}; JSON.parse as messages arrive: p50 ${r.parseMs.p50}  p95 ${r.parseMs.p95}`);
-      console.log(`frame interval ms: p50 ${r.frameIntervalMs.p50}  p95 ${r.frameIntervalMs.p95}  max ${r.frameIntervalMs.max}  (${r.fps} fps)`);
+      console.log(
+        `load: ${r.drones} drones at ${r.hz} Hz for ${r.seconds} s -> ${r.updatesApplied} updates applied (${r.updatesPerSecond}/s)`,
+      );
+      console.log(
+        `main-thread ms per applied batch: p50 ${r.batchMs.p50}  p95 ${r.batchMs.p95}  max ${r.batchMs.max}  (mean ${r.batchMs.mean}, ${r.batchMs.n} batches, size p50 ${r.batchSize.p50} max ${r.batchSize.max})`,
+      );
+      console.log(
+        `  of which the per-frame flush (one block): p50 ${r.flushMs.p50}  p95 ${r.flushMs.p95}  max ${r.flushMs.max}; JSON.parse as messages arrive: p50 ${r.parseMs.p50}  p95 ${r.parseMs.p95}`,
+      );
+      console.log(
+        `frame interval ms: p50 ${r.frameIntervalMs.p50}  p95 ${r.frameIntervalMs.p95}  max ${r.frameIntervalMs.max}  (${r.fps} fps)`,
+      );
       console.log(`long tasks (>50 ms): ${r.longTasks.count}, total ${r.longTasks.totalMs} ms, max ${r.longTasks.maxMs} ms`);
-      console.log(`synthetic source (JSON.stringify, not app cost) per 50 ms tick: p50 ${r.generatorMsPerTick.p50} ms, p95 ${r.generatorMsPerTick.p95} ms`);
+      console.log(
+        `synthetic source (JSON.stringify, not app cost) per 50 ms tick: p50 ${r.generatorMsPerTick.p50} ms, p95 ${r.generatorMsPerTick.p95} ms`,
+      );
       if (process.env.JSON) console.log(JSON.stringify(r, null, 2));
     } finally {
       await browser.close();

@@ -36,7 +36,13 @@ function summary(values: number[]): Summary {
   const v = [...values].sort((a, b) => a - b);
   const q = (x: number) => (v.length ? v[Math.min(v.length - 1, Math.floor(x * v.length))] : 0);
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { n: v.length, p50: r(q(0.5)), p95: r(q(0.95)), max: r(v[v.length - 1] ?? 0), mean: r(v.reduce((a, b) => a + b, 0) / (v.length || 1)) };
+  return {
+    n: v.length,
+    p50: r(q(0.5)),
+    p95: r(q(0.95)),
+    max: r(v[v.length - 1] ?? 0),
+    mean: r(v.reduce((a, b) => a + b, 0) / (v.length || 1)),
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -144,7 +150,11 @@ export function installPerf(): void {
         frameIntervalMs: summary(frames.slice(1)),
         fps: Math.round((frames.length / elapsed) * 10) / 10,
         generatorMsPerTick: summary(gen), // the synthetic source itself (JSON.stringify), not app cost
-        longTasks: { count: longTasks.length, totalMs: Math.round(longTasks.reduce((a, b) => a + b, 0)), maxMs: Math.round(Math.max(0, ...longTasks)) },
+        longTasks: {
+          count: longTasks.length,
+          totalMs: Math.round(longTasks.reduce((a, b) => a + b, 0)),
+          maxMs: Math.round(Math.max(0, ...longTasks)),
+        },
       };
     },
     /** The running app (debugging and tests). */

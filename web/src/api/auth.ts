@@ -8,6 +8,7 @@ export interface LoginResult {
 }
 
 export const authApi = {
-  login: (email: string, password: string) => request<LoginResult>('auth/login', { method: 'POST', body: { email, password }, auth: false }),
+  login: (email: string, password: string) =>
+    request<LoginResult>('auth/login', { method: 'POST', body: { email, password }, auth: false }),
   me: () => request<Me>('me'),
 };

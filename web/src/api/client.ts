@@ -96,7 +96,8 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   }
   if (!res.ok) {
     const err = new ApiError(res.status, messageFrom(res.status, body, res.headers.get('Retry-After')));
-    if (res.status === 401 && auth) onUnauthorized?.(err.message === SESSION_EXPIRED ? SESSION_EXPIRED : `${SESSION_EXPIRED} (${err.message})`);
+    if (res.status === 401 && auth)
+      onUnauthorized?.(err.message === SESSION_EXPIRED ? SESSION_EXPIRED : `${SESSION_EXPIRED} (${err.message})`);
     throw err;
   }
   return body as T;

@@ -32,7 +32,13 @@ export function clearDialogs(): void {
 
 /** Where the open dialogs are rendered (once, at the root). */
 export function DialogHost() {
-  return <>{open.value.map((d) => <Fragment key={d.id}>{d.node}</Fragment>)}</>;
+  return (
+    <>
+      {open.value.map((d) => (
+        <Fragment key={d.id}>{d.node}</Fragment>
+      ))}
+    </>
+  );
 }
 
 interface ModalProps {

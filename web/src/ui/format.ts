@@ -16,6 +16,13 @@ export function fmtAgo(iso: string | undefined | null, now = Date.now()): string
   const t = Date.parse(iso);
   if (!Number.isFinite(t)) return '—';
   const s = Math.max(0, Math.round((now - t) / 1000));
-  const ago = s < 60 ? `${s} s ago` : s < 3600 ? `${Math.floor(s / 60)} min ago` : s < 86400 ? `${Math.floor(s / 3600)} h ago` : `${Math.floor(s / 86400)} d ago`;
+  const ago =
+    s < 60
+      ? `${s} s ago`
+      : s < 3600
+        ? `${Math.floor(s / 60)} min ago`
+        : s < 86400
+          ? `${Math.floor(s / 3600)} h ago`
+          : `${Math.floor(s / 86400)} d ago`;
   return `${new Date(t).toLocaleString()} (${ago})`;
 }

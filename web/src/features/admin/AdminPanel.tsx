@@ -15,7 +15,9 @@ export function AdminPanel() {
     <section class="map-panel admin" data-testid="admin-panel" aria-label="Tenant administration" hidden={!open}>
       <h2>Administration</h2>
       <h3>Register a drone</h3>
-      <p class="muted">The drone’s device key is shown once, right after registration. To rotate a key or delete a drone, select it in the list.</p>
+      <p class="muted">
+        The drone’s device key is shown once, right after registration. To rotate a key or delete a drone, select it in the list.
+      </p>
       <RegisterDroneForm />
       <UsersSection open={open} />
     </section>

@@ -74,7 +74,15 @@ export function UsersSection({ open }: { open: boolean }) {
         </label>
         <label class="field">
           <span>Password (8+ characters)</span>
-          <input name="password" type="password" required minLength={8} maxLength={200} autocomplete="new-password" data-testid="user-password" />
+          <input
+            name="password"
+            type="password"
+            required
+            minLength={8}
+            maxLength={200}
+            autocomplete="new-password"
+            data-testid="user-password"
+          />
         </label>
         <label class="field">
           <span>Role</span>

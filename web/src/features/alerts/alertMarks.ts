@@ -10,7 +10,12 @@ export class AlertMarks {
     this.map.addSource('alert-marks', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
     const before = this.map.getLayer('drone-icon') ? 'drone-icon' : undefined;
     this.map.addLayer(
-      { id: 'alert-marks', type: 'circle', source: 'alert-marks', paint: { 'circle-radius': 14, 'circle-color': 'rgba(255,77,79,0.15)', 'circle-stroke-color': '#ff4d4f', 'circle-stroke-width': 2 } },
+      {
+        id: 'alert-marks',
+        type: 'circle',
+        source: 'alert-marks',
+        paint: { 'circle-radius': 14, 'circle-color': 'rgba(255,77,79,0.15)', 'circle-stroke-color': '#ff4d4f', 'circle-stroke-width': 2 },
+      },
       before,
     );
     this.installed = true;

@@ -44,7 +44,12 @@ export function DetailPanel() {
           { key: 'serialNumber', label: 'Serial number', value: drone?.serialNumber || '—' },
           { key: 'model', label: 'Model', value: drone?.model || '—' },
           { key: 'status', label: 'Status', value: p?.status ?? (p ? 'unknown' : 'no position yet') },
-          { key: 'online', label: 'Connection', value: p ? (online ? 'online' : 'offline') : 'never seen', class: p && !online ? 'off' : undefined },
+          {
+            key: 'online',
+            label: 'Connection',
+            value: p ? (online ? 'online' : 'offline') : 'never seen',
+            class: p && !online ? 'off' : undefined,
+          },
           { key: 'battery', label: 'Battery', value: fmtBattery(p), class: p?.lowBattery ? 'low' : undefined },
           { key: 'speed', label: 'Speed', value: fmtSpeed(p?.speed) },
           { key: 'altitude', label: 'Altitude', value: fmtAltitude(p?.altitude) },
@@ -64,7 +69,12 @@ export function DetailPanel() {
           <button type="button" class="btn" data-testid="rotate-key" onClick={() => void rotateKey(id, name)}>
             Rotate device key
           </button>
-          <button type="button" class="btn btn-danger" data-testid="delete-drone" onClick={() => void deleteDrone(id, name, catalogue, selection)}>
+          <button
+            type="button"
+            class="btn btn-danger"
+            data-testid="delete-drone"
+            onClick={() => void deleteDrone(id, name, catalogue, selection)}
+          >
             Delete drone
           </button>
         </div>

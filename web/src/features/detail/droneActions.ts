@@ -19,7 +19,13 @@ export async function rotateKey(id: string, name: string): Promise<void> {
 
 /** Admin: deletes the drone (confirmed first); it leaves the list, the map and the selection. */
 export async function deleteDrone(id: string, name: string, catalogue: Catalogue, selection: Selection): Promise<void> {
-  if (!(await confirmDialog(`Delete “${name}”? Its key stops working; its history stays readable until retention removes it.`, 'Delete drone'))) return;
+  if (
+    !(await confirmDialog(
+      `Delete “${name}”? Its key stops working; its history stays readable until retention removes it.`,
+      'Delete drone',
+    ))
+  )
+    return;
   try {
     await dronesApi.remove(id);
     catalogue.remove(id);

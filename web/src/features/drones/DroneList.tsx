@@ -23,12 +23,24 @@ function Filters({ list }: { list: ListModel }) {
         onInput={(e) => (list.search.value = value(e))}
       />
       <div class="filter-row">
-        <select name="online" aria-label="Connection filter" data-testid="filter-online" value={list.connection.value} onInput={(e) => (list.connection.value = value(e) as ConnectionFilter)}>
+        <select
+          name="online"
+          aria-label="Connection filter"
+          data-testid="filter-online"
+          value={list.connection.value}
+          onInput={(e) => (list.connection.value = value(e) as ConnectionFilter)}
+        >
           <option value="">Any connection</option>
           <option value="online">Online</option>
           <option value="offline">Offline</option>
         </select>
-        <select name="status" aria-label="Status filter" data-testid="filter-status" value={list.status.value} onInput={(e) => (list.status.value = value(e) as DroneStatus | '')}>
+        <select
+          name="status"
+          aria-label="Status filter"
+          data-testid="filter-status"
+          value={list.status.value}
+          onInput={(e) => (list.status.value = value(e) as DroneStatus | '')}
+        >
           <option value="">Any status</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -51,7 +63,19 @@ function Filters({ list }: { list: ListModel }) {
   );
 }
 
-function Row({ e, top, p, selected, alerted }: { e: ListEntry; top: number; p: Partial<DroneProps> | null; selected: boolean; alerted: boolean }) {
+function Row({
+  e,
+  top,
+  p,
+  selected,
+  alerted,
+}: {
+  e: ListEntry;
+  top: number;
+  p: Partial<DroneProps> | null;
+  selected: boolean;
+  alerted: boolean;
+}) {
   const online = isOnline(p);
   const status = p?.status ?? 'unknown';
   // The slot is the list item (positioned); the row inside is the button.

@@ -64,7 +64,8 @@ export class Catalogue {
         for (const d of page.items) {
           ids.add(d.id);
           this.drones.set(d.id, d);
-          if (d.state && Number.isFinite(d.state.lat) && Number.isFinite(d.state.lon)) this.store.upsert(featureFromState(d.id, d.name, d.state));
+          if (d.state && Number.isFinite(d.state.lat) && Number.isFinite(d.state.lon))
+            this.store.upsert(featureFromState(d.id, d.name, d.state));
         }
         cursor = page.nextCursor;
         pages++;

@@ -19,7 +19,13 @@ export function FlightLog() {
         </thead>
         <tbody>
           {list.map((f) => (
-            <tr key={f.id} data-flight-id={f.id} tabIndex={0} class={f.ongoing ? 'ongoing' : ''} onClick={() => void flights.replay.open(f)}>
+            <tr
+              key={f.id}
+              data-flight-id={f.id}
+              tabIndex={0}
+              class={f.ongoing ? 'ongoing' : ''}
+              onClick={() => void flights.replay.open(f)}
+            >
               <td>
                 {fmtDate(f.startedAt)}
                 {f.ongoing && <span class="badge">in the air</span>}

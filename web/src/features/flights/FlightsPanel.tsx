@@ -12,10 +12,22 @@ export function FlightsPanel() {
   const flight = replay.flight.value;
   const track = replay.track.value;
   return (
-    <section class="map-panel flights-panel" data-testid="flight-panel" aria-label="Flight log" data-drone-id={droneId} data-loaded={flights.loaded.value ? 'true' : undefined}>
+    <section
+      class="map-panel flights-panel"
+      data-testid="flight-panel"
+      aria-label="Flight log"
+      data-drone-id={droneId}
+      data-loaded={flights.loaded.value ? 'true' : undefined}
+    >
       <header class="detail-head">
         <h2>{flights.title.value}</h2>
-        <button type="button" class="icon-btn" aria-label="Close flight log" data-testid="flight-panel-close" onClick={() => flights.close()}>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label="Close flight log"
+          data-testid="flight-panel-close"
+          onClick={() => flights.close()}
+        >
           ×
         </button>
       </header>

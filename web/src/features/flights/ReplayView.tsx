@@ -62,10 +62,21 @@ export function ReplayView({ replay, flight, track }: { replay: ReplayController
       </button>
       <div class="replay-controls">
         <div class="replay-row">
-          <button type="button" class="btn" data-testid="replay-play" data-state={playing ? 'playing' : 'paused'} onClick={() => replay.toggle()}>
+          <button
+            type="button"
+            class="btn"
+            data-testid="replay-play"
+            data-state={playing ? 'playing' : 'paused'}
+            onClick={() => replay.toggle()}
+          >
             {playing ? 'Pause' : 'Play'}
           </button>
-          <select data-testid="replay-speed" aria-label="Replay speed" value={String(replay.speed.value)} onChange={(e) => replay.setSpeed(Number((e.currentTarget as HTMLSelectElement).value))}>
+          <select
+            data-testid="replay-speed"
+            aria-label="Replay speed"
+            value={String(replay.speed.value)}
+            onChange={(e) => replay.setSpeed(Number((e.currentTarget as HTMLSelectElement).value))}
+          >
             {REPLAY_SPEEDS.map((x) => (
               <option key={x} value={x}>{`${x}×`}</option>
             ))}

@@ -37,7 +37,10 @@ export class FlightCharts {
           legend: { show: false },
           cursor: { drag: { x: false, y: false }, points: { show: false } },
           scales: { x: { time: true } },
-          axes: [{ stroke: '#9fb3c8', size: 28 }, { stroke: '#9fb3c8', size: 40, label: c.label, labelSize: 14 }],
+          axes: [
+            { stroke: '#9fb3c8', size: 28 },
+            { stroke: '#9fb3c8', size: 40, label: c.label, labelSize: 14 },
+          ],
           series: [{}, { stroke: c.color, width: 1.5, spanGaps: true }],
         },
         [xs, ys],

@@ -15,4 +15,5 @@ export const flightsApi = {
  * A plain download link: the browser streams the file to disk itself (no blob in memory), so
  * the token rides in the query string as the export endpoints allow.
  */
-export const flightExportUrl = (flightId: string, format: ExportFormat): string => tokenUrl(`flights/${encodeURIComponent(flightId)}/export`, { format });
+export const flightExportUrl = (flightId: string, format: ExportFormat): string =>
+  tokenUrl(`flights/${encodeURIComponent(flightId)}/export`, { format });

@@ -16,7 +16,13 @@ export class ReplayLayer {
     if (this.map.getSource(TRACK)) return;
     this.map.addSource(TRACK, { type: 'geojson', data: EMPTY });
     this.map.addSource(MARKER, { type: 'geojson', data: EMPTY });
-    this.map.addLayer({ id: TRACK, type: 'line', source: TRACK, layout: { 'line-join': 'round', 'line-cap': 'round' }, paint: { 'line-color': '#4fc3f7', 'line-width': 3, 'line-opacity': 0.85 } });
+    this.map.addLayer({
+      id: TRACK,
+      type: 'line',
+      source: TRACK,
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: { 'line-color': '#4fc3f7', 'line-width': 3, 'line-opacity': 0.85 },
+    });
     this.map.addLayer({
       id: MARKER,
       type: 'circle',
@@ -27,17 +33,30 @@ export class ReplayLayer {
 
   showTrack(coords: [number, number][]): void {
     this.ensure();
-    const data: FeatureCollection = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: coords } }] };
+    const data: FeatureCollection = {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: coords } }],
+    };
     void (this.map.getSource(TRACK) as GeoJSONSource).setData(data);
   }
 
   moveMarker(lon: number, lat: number): void {
     this.ensure();
-    void (this.map.getSource(MARKER) as GeoJSONSource).setData({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [lon, lat] } });
+    void (this.map.getSource(MARKER) as GeoJSONSource).setData({
+      type: 'Feature',
+      properties: {},
+      geometry: { type: 'Point', coordinates: [lon, lat] },
+    });
   }
 
   fit(bbox: [number, number, number, number]): void {
-    this.map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 80, maxZoom: 16, duration: 0 });
+    this.map.fitBounds(
+      [
+        [bbox[0], bbox[1]],
+        [bbox[2], bbox[3]],
+      ],
+      { padding: 80, maxZoom: 16, duration: 0 },
+    );
   }
 
   follow(lon: number, lat: number): void {

@@ -36,7 +36,16 @@ function GeofenceDialog({ existing, done }: { existing: Geofence | null; done: (
       <form method="dialog" class="geofence-form" onSubmit={submit}>
         <h3>{existing ? 'Edit geofence' : 'New geofence'}</h3>
         <label>
-          Name <input ref={name} name="name" required maxLength={100} value={existing?.name ?? ''} data-testid="geofence-name" aria-label="Name" />
+          Name{' '}
+          <input
+            ref={name}
+            name="name"
+            required
+            maxLength={100}
+            value={existing?.name ?? ''}
+            data-testid="geofence-name"
+            aria-label="Name"
+          />
         </label>
         <label>
           Rule{' '}
@@ -46,10 +55,26 @@ function GeofenceDialog({ existing, done }: { existing: Geofence | null; done: (
           </select>
         </label>
         <label>
-          Floor (m) <input name="floor" type="number" value={existing?.floor ?? ''} placeholder="any" data-testid="geofence-floor" aria-label="Floor (m)" />
+          Floor (m){' '}
+          <input
+            name="floor"
+            type="number"
+            value={existing?.floor ?? ''}
+            placeholder="any"
+            data-testid="geofence-floor"
+            aria-label="Floor (m)"
+          />
         </label>
         <label>
-          Ceiling (m) <input name="ceiling" type="number" value={existing?.ceiling ?? ''} placeholder="any" data-testid="geofence-ceiling" aria-label="Ceiling (m)" />
+          Ceiling (m){' '}
+          <input
+            name="ceiling"
+            type="number"
+            value={existing?.ceiling ?? ''}
+            placeholder="any"
+            data-testid="geofence-ceiling"
+            aria-label="Ceiling (m)"
+          />
         </label>
         <label>
           Heights{' '}

@@ -21,14 +21,36 @@ export class GeofenceLayer {
     m.addSource('geofence-draft', { type: 'geojson', data: EMPTY });
     const color = ['match', ['get', 'rule'], 'keep-in', RULE_COLORS['keep-in'], RULE_COLORS['keep-out']] as never;
     const before = m.getLayer('track-line') ? 'track-line' : undefined;
-    m.addLayer({ id: 'geofence-fill', type: 'fill', source: 'geofences', paint: { 'fill-color': color, 'fill-opacity': ['case', ['get', 'active'], 0.18, 0.05] } }, before);
-    m.addLayer({ id: 'geofence-line', type: 'line', source: 'geofences', paint: { 'line-color': color, 'line-width': 2, 'line-dasharray': [2, 1] } }, before);
+    m.addLayer(
+      {
+        id: 'geofence-fill',
+        type: 'fill',
+        source: 'geofences',
+        paint: { 'fill-color': color, 'fill-opacity': ['case', ['get', 'active'], 0.18, 0.05] },
+      },
+      before,
+    );
+    m.addLayer(
+      { id: 'geofence-line', type: 'line', source: 'geofences', paint: { 'line-color': color, 'line-width': 2, 'line-dasharray': [2, 1] } },
+      before,
+    );
     m.addLayer({ id: 'geofence-draft-line', type: 'line', source: 'geofence-draft', paint: { 'line-color': '#ffd60a', 'line-width': 2 } });
-    m.addLayer({ id: 'geofence-draft-vertex', type: 'circle', source: 'geofence-draft', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#ffd60a' } });
+    m.addLayer({
+      id: 'geofence-draft-vertex',
+      type: 'circle',
+      source: 'geofence-draft',
+      filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-radius': 4, 'circle-color': '#ffd60a' },
+    });
   }
 
   show(fences: Geofence[]): void {
-    const features: Feature<Polygon | MultiPolygon>[] = fences.map((g) => ({ type: 'Feature', id: g.id, geometry: g.geometry, properties: { id: g.id, rule: g.rule, active: g.active } }));
+    const features: Feature<Polygon | MultiPolygon>[] = fences.map((g) => ({
+      type: 'Feature',
+      id: g.id,
+      geometry: g.geometry,
+      properties: { id: g.id, rule: g.rule, active: g.active },
+    }));
     (this.map.getSource('geofences') as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features });
     for (const l of this.labels) l.remove();
     this.labels = fences.map((g) => {
@@ -41,8 +63,13 @@ export class GeofenceLayer {
 
   /** The shape being drawn: its vertices and the closed outline so far. */
   draft(vertices: [number, number][]): void {
-    const features: Feature<Point | LineString>[] = vertices.map((c) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: c }, properties: {} }));
-    if (vertices.length > 1) features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: [...vertices, vertices[0]] }, properties: {} });
+    const features: Feature<Point | LineString>[] = vertices.map((c) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: c },
+      properties: {},
+    }));
+    if (vertices.length > 1)
+      features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: [...vertices, vertices[0]] }, properties: {} });
     (this.map.getSource('geofence-draft') as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features });
   }
 

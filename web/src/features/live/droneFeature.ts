@@ -2,7 +2,8 @@ import type { BBox, DroneFeature, DroneProps, DroneState } from '../../types';
 import { STATUSES } from '../../types';
 
 /** The feature's `timestamp` in ms (NaN when missing). */
-export const featureTime = (f: DroneFeature): number => (typeof f.properties.timestamp === 'string' ? Date.parse(f.properties.timestamp) : NaN);
+export const featureTime = (f: DroneFeature): number =>
+  typeof f.properties.timestamp === 'string' ? Date.parse(f.properties.timestamp) : NaN;
 
 /** Turns anything that looks like a drone Feature into one with `properties.id` set; null otherwise. */
 export function normaliseFeature(raw: unknown): DroneFeature | null {
@@ -23,7 +24,12 @@ export function normaliseFeature(raw: unknown): DroneFeature | null {
 }
 
 export function featureFromState(id: string, name: string, s: DroneState): DroneFeature {
-  return normaliseFeature({ type: 'Feature', id, geometry: { type: 'Point', coordinates: [s.lon, s.lat] }, properties: { ...s, id, name } })!;
+  return normaliseFeature({
+    type: 'Feature',
+    id,
+    geometry: { type: 'Point', coordinates: [s.lon, s.lat] },
+    properties: { ...s, id, name },
+  })!;
 }
 
 export function inBBox(f: DroneFeature, b: BBox): boolean {
@@ -38,6 +44,12 @@ export function toMapFeature(f: DroneFeature): DroneFeature {
     type: 'Feature',
     id: p.id,
     geometry: f.geometry,
-    properties: { id: p.id, status: p.status, online: p.online, lowBattery: p.lowBattery, heading: typeof p.heading === 'number' ? p.heading : null },
+    properties: {
+      id: p.id,
+      status: p.status,
+      online: p.online,
+      lowBattery: p.lowBattery,
+      heading: typeof p.heading === 'number' ? p.heading : null,
+    },
   };
 }

@@ -133,7 +133,8 @@ export class LiveSync {
         this.store.upsert(f);
       }
       if (fc.truncated) {
-        if (!this.truncatedWarned) showAlert('There are more drones in this view than can be drawn at once; zoom in to see them all.', 'info');
+        if (!this.truncatedWarned)
+          showAlert('There are more drones in this view than can be drawn at once; zoom in to see them all.', 'info');
         this.truncatedWarned = true;
       } else {
         // Drones that left the box (or were deleted) since their last known state.

@@ -13,12 +13,8 @@ export function Legend() {
           {s}
         </span>
       ))}
-      <span class="legend-item">
-        {swatch('ring', LOW_BATTERY_COLOR)}low battery
-      </span>
-      <span class="legend-item">
-        {swatch('disc', OFFLINE_COLOR)}offline
-      </span>
+      <span class="legend-item">{swatch('ring', LOW_BATTERY_COLOR)}low battery</span>
+      <span class="legend-item">{swatch('disc', OFFLINE_COLOR)}offline</span>
     </div>
   );
 }

@@ -76,14 +76,27 @@ export class LiveMap {
     this.map.on('click', (e) => {
       if (!this.ready) return;
       const p = e.point;
-      const hits = this.map.queryRenderedFeatures([[p.x - 6, p.y - 6], [p.x + 6, p.y + 6]], { layers: DRONE_LAYERS });
+      const hits = this.map.queryRenderedFeatures(
+        [
+          [p.x - 6, p.y - 6],
+          [p.x + 6, p.y + 6],
+        ],
+        { layers: DRONE_LAYERS },
+      );
       const id = hits[0]?.properties?.id;
       if (id != null) o.onSelect(String(id));
     });
     this.map.on('mousemove', (e) => {
       if (!this.ready) return;
       const p = e.point;
-      const hit = this.map.queryRenderedFeatures([[p.x - 4, p.y - 4], [p.x + 4, p.y + 4]], { layers: DRONE_LAYERS }).length > 0;
+      const hit =
+        this.map.queryRenderedFeatures(
+          [
+            [p.x - 4, p.y - 4],
+            [p.x + 4, p.y + 4],
+          ],
+          { layers: DRONE_LAYERS },
+        ).length > 0;
       this.map.getCanvas().style.cursor = hit ? 'pointer' : '';
     });
   }
@@ -163,7 +176,8 @@ export class LiveMap {
 
   setTrack(coords: [number, number][]): void {
     const line: LineString = { type: 'LineString', coordinates: coords };
-    const data: FeatureCollection = coords.length > 1 ? { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: line, properties: {} }] } : EMPTY;
+    const data: FeatureCollection =
+      coords.length > 1 ? { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: line, properties: {} }] } : EMPTY;
     if (!this.ready) {
       void this.whenReady().then(() => this.source('track')?.setData(data));
       return;
@@ -181,14 +195,25 @@ export class LiveMap {
     if (this.fitted || this.userMoved) return;
     this.fitted = true;
     if (points.length === 0) return;
-    let w = 180, s = 90, e = -180, n = -90;
+    let w = 180,
+      s = 90,
+      e = -180,
+      n = -90;
     for (const p of points) {
       w = Math.min(w, p.lon);
       e = Math.max(e, p.lon);
       s = Math.min(s, p.lat);
       n = Math.max(n, p.lat);
     }
-    void this.whenReady().then(() => this.map.fitBounds([[w, s], [e, n]], { padding: 60, maxZoom: 12, duration: 0 }));
+    void this.whenReady().then(() =>
+      this.map.fitBounds(
+        [
+          [w, s],
+          [e, n],
+        ],
+        { padding: 60, maxZoom: 12, duration: 0 },
+      ),
+    );
   }
 
   destroy(): void {

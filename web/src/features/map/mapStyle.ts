@@ -87,7 +87,17 @@ export function style(): StyleSpecification {
           'icon-rotation-alignment': 'map',
           'icon-allow-overlap': true,
           'icon-ignore-placement': true,
-          'icon-size': ['interpolate', ['linear'], ['zoom'], 2, ['case', isEmergency, 0.7, 0.45], 6, ['case', isEmergency, 1.05, 0.8], 10, ['case', isEmergency, 1.35, 1]],
+          'icon-size': [
+            'interpolate',
+            ['linear'],
+            ['zoom'],
+            2,
+            ['case', isEmergency, 0.7, 0.45],
+            6,
+            ['case', isEmergency, 1.05, 0.8],
+            10,
+            ['case', isEmergency, 1.35, 1],
+          ],
           'symbol-z-order': 'source', // no per-frame sorting of 10k symbols
         },
         paint: { 'icon-opacity': ['case', ['==', ['get', 'online'], false], 0.55, 1] },
