@@ -4,7 +4,7 @@ import { newId, type DroneState, type TelemetryPoint } from '../core/index.js';
 import { DRONE_LOCKS, type DroneLocks } from '../drone-locks/index.js';
 import { GeofenceIndexCache, type GeofenceIndex } from '../geofences/index.js';
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
-import { openKeyOf, type Alert } from './alert.js';
+import { asOpened, openKeyOf, type Alert, type NewAlert } from './alert.js';
 import { ALERT_REPOSITORY, type AlertRepository } from './alert.repository.port.js';
 import { AlertNotifier } from './alert-notifier.js';
 import { judgeDrone, type AlertAction } from './alert-rules.js';
@@ -98,11 +98,11 @@ export class AlertEngine {
         if (!current) continue;
         openByKey.delete(action.key);
         const resolved = await this.alerts.resolve(tenantId, current.id, Date.now());
-        if (resolved) await this.notifier.changed('alert.resolved', resolved);
+        if (resolved) await this.notifier.announceNow(resolved);
         continue;
       }
       const p = action.point;
-      const alert: Alert = {
+      const alert: NewAlert = {
         id: newId(),
         tenantId,
         droneId,
@@ -117,8 +117,9 @@ export class AlertEngine {
         message: action.message,
       };
       if (await this.alerts.open(alert)) {
-        openByKey.set(openKeyOf(alert), alert);
-        await this.notifier.changed('alert.opened', alert);
+        const opened = asOpened(alert);
+        openByKey.set(openKeyOf(alert), opened);
+        await this.notifier.announceNow(opened);
       }
     }
   }

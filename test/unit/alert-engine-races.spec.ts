@@ -33,7 +33,7 @@ function engineWith(locks: DroneLocks) {
     locks,
     { offlineAfterSeconds: 60 } as never,
     { get: async () => new GeofenceIndex([]) } as never,
-    { changed: async () => undefined } as never,
+    { announceNow: async () => undefined } as never,
   );
   return { alerts, engine };
 }
