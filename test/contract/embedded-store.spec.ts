@@ -75,7 +75,11 @@ describe('embedded store on SQLite', () => {
     const big = Array.from({ length: 20_000 }, (_, i) => pointOf(t, d, 1000 + i));
     const full = store.telemetry.insertHistory(big);
     await expect(full).rejects.toBeInstanceOf(UnavailableError);
-    await expect(full).rejects.toMatchObject({ code: 'unavailable', sqliteCode: 'SQLITE_FULL', message: expect.not.stringContaining('SQLITE') });
+    await expect(full).rejects.toMatchObject({
+      code: 'unavailable',
+      sqliteCode: 'SQLITE_FULL',
+      message: expect.not.stringContaining('SQLITE'),
+    });
     // The failed transaction rolled back whole; what was stored before is intact.
     expect((await store.telemetry.track({ tenantId: t, droneId: d, from: 0, to: 1e9, limit: 100 })).map((p) => p.ts)).toEqual([1, 2]);
     expect((await store.telemetry.getStates(t, [d])).get(d)?.ts).toBe(2);
