@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { newId, type TelemetryPoint } from '../core/index.js';
-import { GeofenceIndexCache } from '../geofences/index.js';
+import { newId, type DroneState, type TelemetryPoint } from '../core/index.js';
+import { DRONE_LOCKS, type DroneLocks } from '../drone-locks/index.js';
+import { GeofenceIndexCache, type GeofenceIndex } from '../geofences/index.js';
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
-import { openKeyOf, type Alert } from './alert.js';
+import { asOpened, openKeyOf, type Alert, type NewAlert } from './alert.js';
 import { ALERT_REPOSITORY, type AlertRepository } from './alert.repository.port.js';
 import { AlertNotifier } from './alert-notifier.js';
 import { judgeDrone, type AlertAction } from './alert-rules.js';
@@ -11,13 +12,15 @@ import { JUDGED_FIXES, type JudgedFixes } from './judged-fixes.port.js';
 import { OFFLINE_DEADLINES, type DueDrone, type OfflineDeadlines } from './offline-deadlines.port.js';
 
 /**
- * The processor's hook: judges a job's points before the drones' states move forward. Each
- * drone's judged watermark (JudgedFixes) moves atomically to the job's newest point, so of jobs
- * running at once only the points after the watermark each one moved are judged, from the fix
- * before them; without a watermark yet (a fresh process) the stored state stands in. Only those
- * points open or resolve alerts, except that any point ends an `offline` alert. Opening is
- * idempotent through the store's unique open key. (A job that fails after moving the watermark
- * is not judged again when it is retried: alerts favour never judging a point twice.)
+ * The processor's hook: judges a job's points before the drones' states move forward. Jobs of
+ * one drone may run at once (processor concurrency, several replicas), so each drone is judged
+ * under its DroneLocks lock: reading its open alerts, moving its judged watermark (JudgedFixes)
+ * to the job's newest point, and opening or resolving happen for one job of the drone at a time,
+ * in the order the watermark moved. Only the points after the watermark are judged, from the fix
+ * before them; without a watermark yet (a fresh process) the stored state stands in. Those points
+ * open or resolve alerts, except that any point ends an `offline` alert. Opening is idempotent
+ * through the store's unique open key. (A job that fails after moving the watermark is not
+ * judged again when it is retried: alerts favour never judging a point twice.)
  */
 @Injectable()
 export class AlertEngine {
@@ -28,6 +31,7 @@ export class AlertEngine {
     @Inject(TELEMETRY_REPOSITORY) private readonly telemetry: TelemetryRepository,
     @Inject(OFFLINE_DEADLINES) private readonly deadlines: OfflineDeadlines,
     @Inject(JUDGED_FIXES) private readonly judged: JudgedFixes,
+    @Inject(DRONE_LOCKS) private readonly locks: DroneLocks,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly fences: GeofenceIndexCache,
     private readonly notifier: AlertNotifier,
@@ -49,33 +53,42 @@ export class AlertEngine {
 
   private async judgeTenant(tenantId: string, drones: Map<string, TelemetryPoint[]>): Promise<void> {
     const ids = [...drones.keys()];
-    const [states, open, index] = await Promise.all([
-      this.telemetry.getStates(tenantId, ids),
-      this.alerts.findOpen(tenantId, ids),
-      this.fences.get(tenantId),
+    // Stored states are read only for a drone without a watermark yet; the fences change rarely.
+    const [states, index] = await Promise.all([this.telemetry.getStates(tenantId, ids), this.fences.get(tenantId)]);
+    const deadlines: DueDrone[] = [];
+    await this.locks.forEach(ids, async (droneId) => {
+      const list = drones.get(droneId)!.sort((a, b) => a.ts - b.ts);
+      await this.judgeUnderLock(tenantId, droneId, list, states.get(droneId), index);
+      deadlines.push({ tenantId, droneId, dueAt: Math.max(...list.map((p) => p.receivedAt)) + this.offlineAfterMs });
+    });
+    await this.deadlines.schedule(deadlines);
+  }
+
+  /** One drone's points (ascending), while holding its lock. */
+  private async judgeUnderLock(
+    tenantId: string,
+    droneId: string,
+    list: TelemetryPoint[],
+    stored: DroneState | undefined,
+    index: GeofenceIndex,
+  ) {
+    const newest = list[list.length - 1];
+    const [open, [mark]] = await Promise.all([
+      this.alerts.findOpen(tenantId, [droneId]),
+      this.judged.advance([{ tenantId, droneId, ts: newest.ts, lon: newest.lon, lat: newest.lat }]),
     ]);
     const openByKey = new Map(open.map((a) => [openKeyOf(a), a]));
-    const deadlines: DueDrone[] = [];
-    for (const list of drones.values()) list.sort((a, b) => a.ts - b.ts);
-    const newest = [...drones.values()].map((list) => list[list.length - 1]);
-    const marks = await this.judged.advance(newest.map((p) => ({ tenantId, droneId: p.droneId, ts: p.ts, lon: p.lon, lat: p.lat })));
-    const before = new Map(newest.map((p, i) => [p.droneId, marks[i]]));
-    for (const [droneId, list] of drones) {
-      const mark = before.get(droneId);
-      const state = mark === null ? states.get(droneId) : mark === 'stale' ? undefined : mark;
-      const newer = mark === 'stale' ? [] : state ? list.filter((p) => p.ts > state.ts) : list;
-      const actions: AlertAction[] = [];
-      // The link is back: any point, even a late one, ends an offline alert.
-      const offlineKey = openKeyOf({ droneId, type: 'offline', geofenceId: null });
-      if (openByKey.has(offlineKey)) actions.push({ kind: 'resolve', key: offlineKey });
-      if (newer.length > 0) {
-        const keys = new Set([...openByKey.keys()].filter((k) => k.startsWith(`${droneId}|`) && k !== offlineKey));
-        actions.push(...judgeDrone(droneId, newer, state ? { lon: state.lon, lat: state.lat } : null, keys, index, (id) => index.name(id)));
-      }
-      await this.apply(tenantId, droneId, actions, openByKey);
-      deadlines.push({ tenantId, droneId, dueAt: Math.max(...list.map((p) => p.receivedAt)) + this.offlineAfterMs });
+    const state = mark === null ? stored : mark === 'stale' ? undefined : mark;
+    const newer = mark === 'stale' ? [] : state ? list.filter((p) => p.ts > state.ts) : list;
+    const actions: AlertAction[] = [];
+    // The link is back: any point, even a late one, ends an offline alert.
+    const offlineKey = openKeyOf({ droneId, type: 'offline', geofenceId: null });
+    if (openByKey.has(offlineKey)) actions.push({ kind: 'resolve', key: offlineKey });
+    if (newer.length > 0) {
+      const keys = new Set([...openByKey.keys()].filter((k) => k !== offlineKey));
+      actions.push(...judgeDrone(droneId, newer, state ? { lon: state.lon, lat: state.lat } : null, keys, index, (id) => index.name(id)));
     }
-    await this.deadlines.schedule(deadlines);
+    await this.apply(tenantId, droneId, actions, openByKey);
   }
 
   private async apply(tenantId: string, droneId: string, actions: AlertAction[], openByKey: Map<string, Alert>): Promise<void> {
@@ -85,11 +98,11 @@ export class AlertEngine {
         if (!current) continue;
         openByKey.delete(action.key);
         const resolved = await this.alerts.resolve(tenantId, current.id, Date.now());
-        if (resolved) await this.notifier.changed('alert.resolved', resolved);
+        if (resolved) await this.notifier.announceNow(resolved);
         continue;
       }
       const p = action.point;
-      const alert: Alert = {
+      const alert: NewAlert = {
         id: newId(),
         tenantId,
         droneId,
@@ -104,8 +117,9 @@ export class AlertEngine {
         message: action.message,
       };
       if (await this.alerts.open(alert)) {
-        openByKey.set(openKeyOf(alert), alert);
-        await this.notifier.changed('alert.opened', alert);
+        const opened = asOpened(alert);
+        openByKey.set(openKeyOf(alert), opened);
+        await this.notifier.announceNow(opened);
       }
     }
   }

@@ -29,6 +29,38 @@ export interface Alert {
   acknowledgedBy: string | null;
   position: AlertPosition;
   message: string;
+  /**
+   * The outbox: events of this alert's changes not yet announced (streams, webhooks), oldest
+   * first. The store adds each one in the same atomic write as the change itself.
+   */
+  pending: AlertEvent[];
+  /** When an announcer takes the pending events over (epoch ms); null when nothing is pending. */
+  announceDueAt: number | null;
+}
+
+/** A new alert, before the store records its opening as pending. */
+export type NewAlert = Omit<Alert, 'pending' | 'announceDueAt'>;
+
+/**
+ * The process that changed an alert announces the change at once; only events still pending
+ * this long after the change (the process died, or announcing failed) are left to the announcer.
+ */
+export const ANNOUNCE_GRACE_MS = 10_000;
+
+/** The alert as first stored: its opening pending. */
+export function asOpened(a: NewAlert): Alert {
+  return { ...a, pending: ['alert.opened'], announceDueAt: a.openedAt + ANNOUNCE_GRACE_MS };
+}
+
+/** The alert with one more pending event, of a change made at `at`. */
+export function withPending(a: Alert, event: AlertEvent, at: number): Alert {
+  return { ...a, pending: [...a.pending, event], announceDueAt: at + ANNOUNCE_GRACE_MS };
+}
+
+/** The alert once these events were announced. */
+export function withoutPending(a: Alert, events: AlertEvent[]): Alert {
+  const pending = a.pending.filter((e) => !events.includes(e));
+  return { ...a, pending, announceDueAt: pending.length > 0 ? a.announceDueAt : null };
 }
 
 /** The (drone, type, geofence) of which at most one alert is open; the store makes it unique. */

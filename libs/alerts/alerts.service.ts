@@ -26,7 +26,7 @@ export class AlertsService {
   async acknowledge(tenantId: string, id: string, userId: string): Promise<Alert> {
     const result = await this.alerts.acknowledge(tenantId, id, userId, Date.now());
     if (!result) throw new NotFoundError('alert');
-    if (result.changed) await this.notifier.changed('alert.acknowledged', result.alert);
+    if (result.changed) await this.notifier.announceNow(result.alert);
     return result.alert;
   }
 }

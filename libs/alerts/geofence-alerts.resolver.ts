@@ -15,7 +15,7 @@ export class GeofenceAlertsResolver implements GeofenceChangeHook {
     for (const alert of await this.alerts.findOpenOfGeofence(previous.tenantId, previous.id)) {
       if (next && next.active && appliesTo(next, alert.droneId)) continue;
       const resolved = await this.alerts.resolve(previous.tenantId, alert.id, Date.now());
-      if (resolved) await this.notifier.changed('alert.resolved', resolved);
+      if (resolved) await this.notifier.announceNow(resolved);
     }
   }
 }

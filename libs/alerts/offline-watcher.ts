@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { newId } from '../core/index.js';
 import { APP_LOGGER, type JsonLogger } from '../ops/index.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../store/index.js';
-import type { Alert } from './alert.js';
+import { asOpened, type NewAlert } from './alert.js';
 import { ALERT_REPOSITORY, type AlertRepository } from './alert.repository.port.js';
 import { AlertNotifier } from './alert-notifier.js';
 import { OFFLINE_DEADLINES, type DueDrone, type OfflineDeadlines } from './offline-deadlines.port.js';
@@ -70,7 +70,7 @@ export class OfflineWatcher implements OnApplicationBootstrap, BeforeApplication
     for (const d of due) {
       const state = states.get(d.droneId);
       if (state && names.has(d.droneId)) {
-        const alert: Alert = {
+        const alert: NewAlert = {
           id: newId(),
           tenantId,
           droneId: d.droneId,
@@ -84,7 +84,7 @@ export class OfflineWatcher implements OnApplicationBootstrap, BeforeApplication
           position: { ts: state.ts, lat: state.lat, lon: state.lon, altitude: state.altitude, heightAgl: null },
           message: `nothing received for ${this.offlineAfterMs / 1000} s`,
         };
-        if (await this.alerts.open(alert)) await this.notifier.changed('alert.opened', alert);
+        if (await this.alerts.open(alert)) await this.notifier.announceNow(asOpened(alert));
       }
       await this.deadlines.settle(d);
     }

@@ -3,7 +3,7 @@ import type { TelemetryRepository } from '../store/index.js';
 import { isInAir, type FlightRecord } from './flight.js';
 import { buildRuns, type RunItem } from './flight-runs.js';
 import type { DroneTail, FlightChange, FlightRepository } from './flight.repository.port.js';
-import type { DroneLocks } from './drone-locks.port.js';
+import type { DroneLocks } from '../drone-locks/index.js';
 
 const PAGE = 10_000;
 

@@ -16,6 +16,10 @@ export interface WebhookRepository {
   findWebhook(tenantId: string, id: string): Promise<Webhook | null>;
   deleteWebhook(tenantId: string, id: string): Promise<boolean>;
 
+  /**
+   * Stores new deliveries; one whose id is already stored is left as it is (insert or ignore), so
+   * an event enqueued again, with the same derived ids, adds nothing.
+   */
   addDeliveries(deliveries: Delivery[]): Promise<void>;
   /** Pending deliveries due by `now` and not leased, oldest nextAttemptAt first. */
   dueDeliveries(now: number, limit: number): Promise<Delivery[]>;

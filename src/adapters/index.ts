@@ -17,9 +17,9 @@ import { EmbeddedTelemetryQueue } from '../../libs/queue/adapters/embedded-telem
 import { FLIGHT_REPOSITORY, type FlightRepository } from '../../libs/flights/index.js';
 import { SqliteFlightRepository } from '../../libs/flights/adapters/sqlite.flight.repository.js';
 import { MongoFlightRepository } from '../../libs/flights/adapters/mongo.flight.repository.js';
-import { DRONE_LOCKS, type DroneLocks } from '../../libs/flights/index.js';
-import { InProcessDroneLocks } from '../../libs/flights/adapters/in-process.drone-locks.js';
-import { RedisDroneLocks } from '../../libs/flights/adapters/redis.drone-locks.js';
+import { DRONE_LOCKS, type DroneLocks } from '../../libs/drone-locks/index.js';
+import { InProcessDroneLocks } from '../../libs/drone-locks/adapters/in-process.drone-locks.js';
+import { RedisDroneLocks } from '../../libs/drone-locks/adapters/redis.drone-locks.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../../libs/store/index.js';
 import { openEmbeddedStore } from '../../libs/store/adapters/embedded.store.js';
 import { connectMongoStore } from '../../libs/store/adapters/mongo.store.js';
@@ -108,7 +108,7 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       // One process holds everything here: give the heap back once a burst has been processed.
       if (!redis) adapters.heapTrim = track(stoppable(startIdleHeapTrim(async () => (await queue.depth()) === 0)));
     }
-    // Processors serialise flight updates per drone; across replicas that needs Redis.
+    // Processors serialise a drone's flight updates and alert judging; across replicas that needs Redis.
     if (processor) adapters.droneLocks = track(redis ? new RedisDroneLocks(redis, `${config.redisKeyPrefix}:`) : new InProcessDroneLocks());
     // Every role: ingest and the processor put positions on the live map, web reads it.
     adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());

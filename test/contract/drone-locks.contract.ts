@@ -1,4 +1,4 @@
-import type { DroneLocks } from '../../libs/flights/index.js';
+import type { DroneLocks } from '../../libs/drone-locks/index.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 

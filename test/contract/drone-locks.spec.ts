@@ -1,4 +1,5 @@
-import { InProcessDroneLocks, RedisDroneLocks } from '../../libs/flights/adapters/index.js';
+import { InProcessDroneLocks } from '../../libs/drone-locks/adapters/in-process.drone-locks.js';
+import { RedisDroneLocks } from '../../libs/drone-locks/adapters/redis.drone-locks.js';
 import { describeWith, testRedisUrl, uniqueName } from '../support/real-servers.js';
 import { droneLocksContract } from './drone-locks.contract.js';
 

@@ -42,6 +42,9 @@ describeEachMongoServer('alerting stores on MongoDB', (server) => {
     'mongo',
     () => opened((h) => new MongoAlertRepository(h)),
     restart((h) => new MongoAlertRepository(h)),
+    // FerretDB 1.24 reads a document, then writes it whole by _id (backends/postgresql UpdateAll),
+    // so of two updates of one document at the same time one may be lost. MongoDB isolates them.
+    { isolatesUpdates: server.name !== 'FerretDB' },
   );
   webhookStoreContract(
     'mongo',

@@ -35,7 +35,7 @@ export function deliveryOf(w: Webhook, extra: Partial<Delivery> = {}): Delivery 
   };
 }
 
-/** The behaviour every WebhookRepository must have: tenancy, due deliveries, exclusive claims, the log. */
+/** The behaviour every WebhookRepository must have: tenancy, due deliveries, exclusive claims, insert-or-ignore, the log. */
 export function webhookStoreContract(
   name: string,
   open: () => Promise<WebhookRepository>,
@@ -95,6 +95,17 @@ export function webhookStoreContract(
       const list = [1, 3, 2].map((createdAt) => deliveryOf(w, { createdAt, status: 'failed', nextAttemptAt: null }));
       await repo.addDeliveries(list);
       expect((await repo.listDeliveries(w.tenantId, w.id, 2)).map((d) => d.createdAt)).toEqual([3, 2]);
+    });
+
+    it('ignores a delivery whose id is already stored (an event enqueued again), alone or among new ones', async () => {
+      const w = webhookOf(newId());
+      const first = deliveryOf(w, { createdAt: 1, status: 'failed', nextAttemptAt: null });
+      await repo.addDeliveries([first]);
+      const again = { ...first, createdAt: 2, status: 'pending' as const, nextAttemptAt: 2, body: '{"id":"again"}' };
+      const fresh = deliveryOf(w, { createdAt: 3, status: 'failed', nextAttemptAt: null });
+      await repo.addDeliveries([again]);
+      await repo.addDeliveries([again, fresh, fresh]);
+      expect(await repo.listDeliveries(w.tenantId, w.id, 10)).toEqual([fresh, first]);
     });
 
     if (reopen) {

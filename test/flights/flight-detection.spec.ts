@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { newId, type TelemetryPoint } from '../../libs/core/index.js';
 import { buildRuns } from '../../libs/flights/flight-runs.js';
 import { FlightDetector, type FlightRecord } from '../../libs/flights/index.js';
-import { InProcessDroneLocks, MemoryFlightRepository } from '../../libs/flights/adapters/index.js';
+import { InProcessDroneLocks } from '../../libs/drone-locks/adapters/in-process.drone-locks.js';
+import { MemoryFlightRepository } from '../../libs/flights/adapters/index.js';
 import { openEmbeddedStore, type EmbeddedStore } from '../../libs/store/adapters/index.js';
 
 const GAP_S = 300;

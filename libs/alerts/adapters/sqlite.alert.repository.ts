@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Migration, SqliteDatabase } from '../../sqlite/index.js';
-import { openKeyOf, type Alert } from '../alert.js';
+import { asOpened, openKeyOf, withoutPending, withPending, type Alert, type AlertEvent, type NewAlert } from '../alert.js';
 import type { AlertPage, AlertQuery, AlertRepository } from '../alert.repository.port.js';
 
 /**
@@ -28,9 +28,19 @@ export const ALERT_MIGRATIONS: readonly Migration[] = [
         CREATE INDEX alerts_open_by_drone ON alerts (tenant_id, drone_id) WHERE state = 'open';
       `),
   },
+  {
+    version: 2,
+    description: 'the announcement outbox: when an alert with pending events is due for the announcer',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE alerts ADD COLUMN announce_due_at INTEGER;
+        CREATE INDEX alerts_announce_due ON alerts (announce_due_at) WHERE announce_due_at IS NOT NULL;
+      `),
+  },
 ];
 
-const parse = (r: { doc: string }): Alert => JSON.parse(r.doc);
+/** Rows written before version 2 have no outbox fields: nothing pending. */
+const parse = (r: { doc: string }): Alert => ({ pending: [], announceDueAt: null, ...JSON.parse(r.doc) });
 
 /**
  * Alerts in the shared embedded SQLite database. Opens and resolves come from telemetry jobs, and
@@ -49,31 +59,27 @@ export class SqliteAlertRepository implements AlertRepository {
     const c = db.connection;
     this.sql = {
       insert: c.prepare(
-        'INSERT INTO alerts (id, tenant_id, drone_id, type, geofence_id, state, opened_at, open_key, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (open_key) DO NOTHING',
+        'INSERT INTO alerts (id, tenant_id, drone_id, type, geofence_id, state, opened_at, open_key, announce_due_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (open_key) DO NOTHING',
       ),
       get: c.prepare('SELECT doc FROM alerts WHERE id = ? AND tenant_id = ?'),
-      setDoc: c.prepare("UPDATE alerts SET doc = ?, state = ?, open_key = CASE WHEN ? = 'open' THEN open_key END WHERE id = ?"),
+      save: c.prepare(
+        "UPDATE alerts SET doc = ?, state = ?, open_key = CASE WHEN ? = 'open' THEN open_key END, announce_due_at = ? WHERE id = ?",
+      ),
+      due: c.prepare('SELECT doc FROM alerts WHERE announce_due_at <= ? ORDER BY announce_due_at LIMIT ?'),
       openOfGeofence: c.prepare("SELECT doc FROM alerts WHERE tenant_id = ? AND geofence_id = ? AND state = 'open'"),
     };
   }
 
-  async open(alert: Alert): Promise<boolean> {
-    const a = alert;
-    const inserted =
-      this.db.run(() =>
-        this.sql.insert.run(
-          a.id,
-          a.tenantId,
-          a.droneId,
-          a.type,
-          a.geofenceId,
-          a.state,
-          a.openedAt,
-          `${a.tenantId}|${openKeyOf(a)}`,
-          JSON.stringify(a),
-        ),
-      ).changes === 1;
-    return inserted;
+  async open(alert: NewAlert): Promise<boolean> {
+    const a = asOpened(alert);
+    const key = `${a.tenantId}|${openKeyOf(a)}`;
+    const row = [a.id, a.tenantId, a.droneId, a.type, a.geofenceId, a.state, a.openedAt, key, a.announceDueAt, JSON.stringify(a)];
+    return this.db.run(() => this.sql.insert.run(...row)).changes === 1;
+  }
+
+  /** Writes the alert's row (document, state, open key, due time) in one statement. */
+  private save(a: Alert): void {
+    this.sql.save.run(JSON.stringify(a), a.state, a.state, a.announceDueAt, a.id);
   }
 
   async resolve(tenantId: string, id: string, at: number): Promise<Alert | null> {
@@ -81,8 +87,8 @@ export class SqliteAlertRepository implements AlertRepository {
       const row = this.sql.get.get(id, tenantId) as { doc: string } | undefined;
       const a = row && parse(row);
       if (!a || a.state !== 'open') return null;
-      const next: Alert = { ...a, state: 'resolved', resolvedAt: at };
-      this.sql.setDoc.run(JSON.stringify(next), 'resolved', 'resolved', id);
+      const next = withPending({ ...a, state: 'resolved', resolvedAt: at }, 'alert.resolved', at);
+      this.save(next);
       return next;
     });
     return resolved;
@@ -159,12 +165,30 @@ export class SqliteAlertRepository implements AlertRepository {
       if (!row) return null;
       const a = parse(row);
       if (a.acknowledgedAt !== null) return { alert: a, changed: false };
-      const acked: Alert = { ...a, acknowledgedAt: at, acknowledgedBy: userId };
-      this.sql.setDoc.run(JSON.stringify(acked), acked.state, acked.state, id);
+      const acked = withPending({ ...a, acknowledgedAt: at, acknowledgedBy: userId }, 'alert.acknowledged', at);
+      this.save(acked);
       return { alert: acked, changed: true };
     });
     if (result?.changed) await this.db.syncToDisk();
     return result;
+  }
+
+  /** Not fsynced: if the mark is lost, the events are announced once more (at least once). */
+  async markAnnounced(tenantId: string, id: string, events: AlertEvent[]): Promise<void> {
+    this.db.transaction(() => {
+      const row = this.sql.get.get(id, tenantId) as { doc: string } | undefined;
+      if (row) this.save(withoutPending(parse(row), events));
+    });
+  }
+
+  async claimDueAnnouncements(now: number, leaseUntil: number, limit: number): Promise<Alert[]> {
+    return this.db.transaction(() =>
+      (this.sql.due.all(now, limit) as { doc: string }[]).map((row) => {
+        const claimed = { ...parse(row), announceDueAt: leaseUntil };
+        this.save(claimed);
+        return claimed;
+      }),
+    );
   }
 
   async ping(): Promise<void> {

@@ -31,7 +31,7 @@ export class MemoryWebhookRepository implements WebhookRepository {
   }
 
   async addDeliveries(list: Delivery[]): Promise<void> {
-    await Promise.all(list.map((d) => this.deliveries.put({ ...d })));
+    for (const d of list) if (!this.deliveries.get(d.id)) await this.deliveries.put({ ...d });
   }
 
   async dueDeliveries(now: number, limit: number): Promise<Delivery[]> {

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { ensureIndexes, type MongoGuard, type MongoHandle } from '../../mongo/index.js';
+import { duplicateKeyErrors, ensureIndexes, type MongoGuard, type MongoHandle } from '../../mongo/index.js';
 import type { Delivery, Webhook } from '../webhook.js';
 import type { AttemptResult, WebhookRepository } from '../webhook.repository.port.js';
 
@@ -57,7 +57,17 @@ export class MongoWebhookRepository implements WebhookRepository {
 
   addDeliveries(list: Delivery[]): Promise<void> {
     if (list.length === 0) return Promise.resolve();
-    return this.guard.run('addDeliveries', async () => void (await this.deliveries.insertMany(list.map((d) => toDoc(d)))));
+    return this.guard.run('addDeliveries', async () => {
+      try {
+        await this.deliveries.insertMany(
+          list.map((d) => toDoc(d)),
+          { ordered: false },
+        );
+      } catch (err) {
+        // Every failure a duplicate _id: those deliveries were stored before (an event enqueued again).
+        if (!duplicateKeyErrors(err)) throw err;
+      }
+    });
   }
 
   dueDeliveries(now: number, limit: number): Promise<Delivery[]> {

@@ -48,7 +48,7 @@ export class SqliteWebhookRepository implements WebhookRepository {
       hook: c.prepare('SELECT doc FROM webhooks WHERE id = ? AND tenant_id = ?'),
       removeHook: c.prepare('DELETE FROM webhooks WHERE id = ? AND tenant_id = ?'),
       insertDelivery: c.prepare(
-        'INSERT INTO webhook_deliveries (id, tenant_id, webhook_id, status, next_attempt_at, lease_until, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO webhook_deliveries (id, tenant_id, webhook_id, status, next_attempt_at, lease_until, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
       ),
       due: c.prepare(
         "SELECT doc FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND lease_until <= ? ORDER BY next_attempt_at LIMIT ?",

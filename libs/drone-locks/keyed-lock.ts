@@ -1,7 +1,6 @@
 /**
  * Runs tasks one at a time per key (a drone), in arrival order, within this process: jobs run
- * concurrently, and two detection steps of one drone must not read-modify-write its flights at
- * the same time.
+ * concurrently, and two steps of one drone must not read-modify-write its data at the same time.
  */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();

@@ -75,6 +75,8 @@ export class RedisDroneLocks implements DroneLocks {
 
   /** One drone at a time from this process, so the batch of Redis calls stays per drone. */
   private async remote(droneId: string, task: (droneId: string) => Promise<void>): Promise<void> {
+    // The key name dates from when only flights took the lock; kept, so a rolling update's old and
+    // new processors still exclude each other.
     const key = `${this.prefix}flightlock:${droneId}`;
     const token = randomBytes(12).toString('base64url');
     for (let attempt = 0; ; attempt++) {

@@ -1,0 +1,1 @@
+export * from './drone-locks.port.js';
