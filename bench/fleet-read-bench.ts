@@ -1,7 +1,9 @@
 /**
  * The fleet-read phase of `npm run bench`: reads at fleet scale in one process.
  * 1. BENCH_FLEET_DRONES (default 100,000) drones in one tenant, each reporting one position,
- *    spread over a 1.5° × 1° region around Berlin (about 1 % of them in a 10 × 11 km city box);
+ *    spread around Berlin at the density of the issue's 20,000-drone measurement (20,000 drones
+ *    over 1.5° × 1°, about 190 in the 10 × 11 km city box): a larger fleet covers a larger region
+ *    (100,000: 3.35° × 2.24°), so the city box holds about as many drones as before;
  * 2. `GET /map/drones` for the city box (10 connections) and for the whole world (limit 10,000,
  *    one connection): req/s, p50/p99;
  * 3. `GET /api/v1/me` against `GET /health/live` of the same process (the per-request cost of
@@ -16,6 +18,8 @@ import { ADMIN, json, processedPoints, startProcess } from './bench-process.js';
 const DRONES = Number(process.env.BENCH_FLEET_DRONES ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CITY = '13.30,52.45,13.447,52.55';
+/** Side scale of the region: the same drones per km² as 20,000 drones over 1.5° × 1°. */
+const SPREAD = Math.sqrt(Math.max(1, DRONES / 20_000));
 
 /** Runs `task(i)` for i in [0, n) with at most `width` in flight. */
 async function pool(n: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
@@ -37,8 +41,8 @@ async function fleet(url: string): Promise<string> {
   // A deterministic spread: the same drones land in the city box on every run.
   await pool(DRONES, 16, async (i) => {
     const d = await json('POST', `${url}/api/v1/drones`, { name: `fleet-${i}` }, accessToken);
-    const lat = 52.0 + ((i * 7919) % 10_000) / 10_000;
-    const lon = 12.6 + ((i * 104_729) % 15_000) / 10_000;
+    const lat = 52.0 + (((i * 7919) % 10_000) / 10_000) * SPREAD;
+    const lon = 12.6 + (((i * 104_729) % 15_000) / 10_000) * SPREAD;
     await json(
       'POST',
       `${url}/api/v1/telemetry`,
