@@ -4,32 +4,40 @@ import { runInNewContext } from 'node:vm';
 const CHECK_MS = 5_000;
 /** A heap this big after a quiet period is mostly garbage from the burst before it. */
 const TRIM_ABOVE_BYTES = 128 * 1024 * 1024;
-const REGROWTH_BYTES = 64 * 1024 * 1024;
+
+export interface QueueActivity {
+  /** Nothing waits or runs. */
+  idle(): Promise<boolean>;
+  /** A counter that moves whenever a job is enqueued. */
+  enqueued(): number;
+}
 
 /**
  * V8 collects lazily: after an ingest burst the heap stays at its peak (hundreds of MB, almost all
  * garbage) until allocation resumes, so an idle embedded process would keep that RSS for good.
- * When the work has drained for a whole check period (`idle()` twice in a row) and the heap is
- * still big, this runs one full collection, which gives most of the pages back. The
+ * When a burst has been processed (jobs were enqueued since the last trim, and the queue has been
+ * idle for a whole check period) and the heap is still big, this runs one full collection, which
+ * gives most of the pages back. Reads alone never trigger it: a full collection of a heap holding
+ * a big fleet's live map is a pause of 100-200 ms, and a read-heavy period allocates a lot of
+ * short-lived garbage that the young generation handles anyway. The
  * `--expose-gc` + new-context lookup is the one Jest's leak detector uses. Returns a stop function.
  */
-export function startIdleHeapTrim(idle: () => Promise<boolean>): () => void {
+export function startIdleHeapTrim(queue: QueueActivity): () => void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (() => void) | undefined;
   if (typeof gc !== 'function') return () => {};
   let quietChecks = 0;
-  // The heap reserved after the last trim: trim again only once it has grown well past that, so a
-  // read-only period (map, tracks) does not get a full GC pause every few seconds.
-  let trimmedAt = 0;
+  let enqueuedAtTrim = queue.enqueued();
   const timer = setInterval(() => {
-    void idle()
+    void queue
+      .idle()
       .then((yes) => {
         quietChecks = yes ? quietChecks + 1 : 0;
-        const { heapTotal } = process.memoryUsage();
-        if (quietChecks < 2 || heapTotal < TRIM_ABOVE_BYTES || heapTotal - trimmedAt < REGROWTH_BYTES) return;
+        const burst = queue.enqueued() !== enqueuedAtTrim;
+        if (quietChecks < 2 || !burst || process.memoryUsage().heapTotal < TRIM_ABOVE_BYTES) return;
         gc(); // plain: Node 20's V8 ignores gc({ flavor: 'last-resort' })
         quietChecks = 0;
-        trimmedAt = process.memoryUsage().heapTotal;
+        enqueuedAtTrim = queue.enqueued();
       })
       .catch(() => {});
   }, CHECK_MS);

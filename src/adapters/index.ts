@@ -95,18 +95,20 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       );
     }
     if (ingest || processor) {
-      const queue = (adapters.queue = track(
-        redis
-          ? new BullTelemetryQueue({ redisUrl: redis, prefix: `${config.redisKeyPrefix}:bull` })
-          : new EmbeddedTelemetryQueue({
-              path: join(config.dataDir, 'queue', 'telemetry-queue.log'),
-              // A job is forgotten only once what it wrote to SQLite is fsynced (commits do not fsync).
-              durableBeforeAck: embedded ? () => embedded.database.syncToDisk() : undefined,
-              maxPendingPoints: EMBEDDED_QUEUE_MAX_POINTS,
-            }),
-      ));
-      // One process holds everything here: give the heap back once a burst has been processed.
-      if (!redis) adapters.heapTrim = track(stoppable(startIdleHeapTrim(async () => (await queue.depth()) === 0)));
+      if (redis) adapters.queue = track(new BullTelemetryQueue({ redisUrl: redis, prefix: `${config.redisKeyPrefix}:bull` }));
+      else {
+        const queue = (adapters.queue = track(
+          new EmbeddedTelemetryQueue({
+            path: join(config.dataDir, 'queue', 'telemetry-queue.log'),
+            // A job is forgotten only once what it wrote to SQLite is fsynced (commits do not fsync).
+            durableBeforeAck: embedded ? () => embedded.database.syncToDisk() : undefined,
+            maxPendingPoints: EMBEDDED_QUEUE_MAX_POINTS,
+          }),
+        ));
+        // One process holds everything here: give the heap back once a burst has been processed.
+        const activity = { idle: async () => (await queue.depth()) === 0, enqueued: () => queue.enqueuedJobs };
+        adapters.heapTrim = track(stoppable(startIdleHeapTrim(activity)));
+      }
     }
     // Processors serialise a drone's flight updates and alert judging; across replicas that needs Redis.
     if (processor) adapters.droneLocks = track(redis ? new RedisDroneLocks(redis, `${config.redisKeyPrefix}:`) : new InProcessDroneLocks());

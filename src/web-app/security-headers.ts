@@ -1,16 +1,32 @@
-import fastifyHelmet from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import type { AppConfig } from '../../libs/config/index.js';
 
 /**
- * Security headers on every web-role response (@fastify/helmet): nosniff, no framing, and a CSP
+ * Security headers on every web-role response (helmet): nosniff, no framing, and a CSP
  * the web app runs under with no violation. MapLibre needs: its worker (a same-origin module
  * file, blob: for its fallback), images from data:/blob: (icons, decoded tiles), and fetch to
  * the tile host when MAP_TILE_URL is set. Swagger UI (/api/docs) needs inline styles.
  */
 export async function registerSecurityHeaders(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const headers = securityHeaders(config);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (_req: FastifyRequest, reply: FastifyReply) => {
+      reply.headers(headers);
+    });
+}
+
+/**
+ * Helmet's headers, computed once: they do not depend on the request, and building them per
+ * request (the CSP string above all) was 5 % of the CPU of single-point ingest (profiled).
+ */
+export function securityHeaders(config: AppConfig): Record<string, string> {
   const tiles = tileOrigin(config.mapTileUrl);
-  await app.register(fastifyHelmet as never, {
+  const middleware = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -34,6 +50,13 @@ export async function registerSecurityHeaders(app: NestFastifyApplication, confi
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
   });
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (name: string, value: string | number | readonly string[]) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  middleware({} as IncomingMessage, res as unknown as ServerResponse, () => {});
+  return headers;
 }
 
 /** The tile server's origin, from a template such as https://tile.example.org/{z}/{x}/{y}.png. */

@@ -121,6 +121,11 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Jobs enqueued since the log began (moves with every enqueue; the idle heap trim watches it). */
+  get enqueuedJobs(): number {
+    return this.nextId - 1;
+  }
+
   async depth(): Promise<number> {
     return this.live.size;
   }
