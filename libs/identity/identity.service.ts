@@ -28,9 +28,14 @@ export interface UserView {
 export const toUserView = (u: User): UserView => ({ id: u.id, email: u.email, role: u.role, tenantId: u.tenantId });
 export const droneCacheKey = (tenantId: string, droneId: string) => `drone:${tenantId}:${droneId}`;
 
+/** Tenants kept in memory per process (a few hundred bytes each). */
+const MAX_CACHED_TENANTS = 10_000;
+
 /** Tenants, users, login and the drone lifecycle (registration, key rotation, deletion). */
 @Injectable()
 export class IdentityService {
+  private readonly tenants = new Map<string, Tenant>();
+
   constructor(
     @Inject(IDENTITY_REPOSITORY) private readonly identity: IdentityRepository,
     @Inject(LIVE_MAP_CACHE) private readonly cache: LiveMapCache,
@@ -46,9 +51,17 @@ export class IdentityService {
     return tenant;
   }
 
+  /**
+   * Tenants never change once created (the contract has no update or delete), so a found one is
+   * kept: `GET /me` names the tenant on every call, and the store read was its largest cost (profiled).
+   */
   async findTenant(tenantId: string): Promise<Tenant> {
+    const known = this.tenants.get(tenantId);
+    if (known) return known;
     const tenant = await this.identity.findTenant(tenantId);
     if (!tenant) throw new NotFoundError('tenant');
+    if (this.tenants.size >= MAX_CACHED_TENANTS) this.tenants.clear();
+    this.tenants.set(tenantId, tenant);
     return tenant;
   }
 

@@ -96,7 +96,6 @@ export class SqliteDatabase {
       if (!isSqliteError(err)) throw err;
       this.logger.error(`store: SQLite call failed on ${this.path}`, errorFields(err));
       throw new SqliteUnavailableError(err);
-      throw err;
     }
   }
 
