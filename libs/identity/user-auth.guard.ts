@@ -7,21 +7,14 @@ import { RATE_LIMITER, type RateLimiter } from '../rate-limit/index.js';
 import { enforceRateLimit } from '../rate-limit/index.js';
 import { bearerToken } from '../ops/index.js';
 import { UserSessions } from './user-sessions.js';
+import { VerifiedTokens, type TokenClaims } from './verified-tokens.js';
 import { QUERY_TOKEN, REQUIRED_ROLE, type AuthUser, type UserRequest } from './auth-user.js';
-
-interface TokenClaims {
-  sub: string;
-  tid: string;
-  role: AuthUser['role'];
-  email: string;
-  /** Token version at issue (absent in tokens from before versions: 0). */
-  ver?: number;
-  exp: number;
-}
 
 /** Admits web users by access token (JWT), applies the per-user rate limit and the role rule. */
 @Injectable()
 export class UserAuthGuard implements CanActivate {
+  private readonly verified = new VerifiedTokens();
+
   constructor(
     private readonly jwt: JwtService,
     private readonly reflector: Reflector,
@@ -40,12 +33,7 @@ export class UserAuthGuard implements CanActivate {
     }
     if (!token)
       throw new UnauthenticatedError('an access token is required: Authorization: Bearer <accessToken> (from POST /api/v1/auth/login)');
-    let claims: TokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
-    } catch {
-      throw new UnauthenticatedError('the access token is invalid or expired; log in again');
-    }
+    const claims = this.verified.get(token, Date.now()) ?? (await this.verify(token));
     // Not trusted on its claims alone: the user must still exist, at the token's version.
     const record = await this.sessions.current(claims.tid, claims.sub);
     if (!record || (record.tokenVersion ?? 0) !== (claims.ver ?? 0)) {
@@ -64,5 +52,16 @@ export class UserAuthGuard implements CanActivate {
     if (required && user.role !== required) throw new ForbiddenError(`this action needs the ${required} role`);
     req.user = user;
     return true;
+  }
+
+  private async verify(token: string): Promise<TokenClaims> {
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
+    } catch {
+      throw new UnauthenticatedError('the access token is invalid or expired; log in again');
+    }
+    this.verified.remember(token, claims);
+    return claims;
   }
 }
