@@ -8,7 +8,8 @@ export interface LiveDrone extends DroneState {
 }
 
 export interface BBoxResult {
-  drones: LiveDrone[];
+  /** Read-only: an adapter may hand out its own objects. */
+  drones: readonly Readonly<LiveDrone>[];
   /** More drones matched than `limit`. */
   truncated: boolean;
 }
@@ -25,7 +26,7 @@ export interface LiveMapCache {
    */
   putDrones(drones: LiveDrone[]): Promise<LiveDrone[]>;
   removeDrone(tenantId: string, droneId: string): Promise<void>;
-  getDrones(tenantId: string, droneIds: string[]): Promise<(LiveDrone | null)[]>;
+  getDrones(tenantId: string, droneIds: string[]): Promise<(Readonly<LiveDrone> | null)[]>;
   /** Drones of the tenant whose latest position lies in the box, at most `limit`. */
   search(tenantId: string, box: BBox, limit: number): Promise<BBoxResult>;
   /** Whether the live positions were loaded since the cache last started empty. */

@@ -20,7 +20,7 @@ export function liveDrone(tenantId: string, droneId: string, lon: number, lat: n
   };
 }
 
-const ids = (drones: LiveDrone[]) => drones.map((d) => d.droneId).sort();
+const ids = (drones: readonly LiveDrone[]) => drones.map((d) => d.droneId).sort();
 
 /** Small deterministic PRNG (mulberry32) so a failing random case can be replayed. */
 function prng(seed: number): () => number {
@@ -99,6 +99,15 @@ export function liveMapCacheContract(make: () => LiveMapCache | Promise<LiveMapC
       await cache.putDrones([liveDrone(tenant, id, 5, 5, 7000, 'old name')]);
       await cache.putDrones([liveDrone(tenant, id, 5, 5, 7000, 'new name')]);
       expect((await cache.getDrones(tenant, [id]))[0]?.name).toBe('new name');
+    });
+
+    it('changing a state after putting it does not change the cached one', async () => {
+      const id = newId();
+      const put = liveDrone(tenant, id, 5, 5, 8000, 'kept');
+      await cache.putDrones([put]);
+      Object.assign(put, { lat: 40, name: 'changed' });
+      expect((await cache.getDrones(tenant, [id]))[0]).toMatchObject({ lat: 5, name: 'kept' });
+      expect(ids((await cache.search(tenant, { minLon: 4, minLat: 4, maxLon: 6, maxLat: 6 }, 100)).drones)).toContain(id);
     });
 
     it('removeDrone drops the drone from reads and searches', async () => {

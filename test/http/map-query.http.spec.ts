@@ -217,6 +217,8 @@ describe('map stream: going offline is a state change', () => {
       async () => {
         await new Promise((r) => setTimeout(r, 200));
         await api.post('/api/v1/telemetry', point({ lat: 1, lon: 1 }), t.drones[0].deviceKey);
+        const live = await waitFor(async () => (await api.get('/api/v1/map/drones', t.viewerToken)).body.features[0], 5_000, 'the map');
+        expect(live.properties.online).toBe(true);
       },
       (e) => e.event === 'drone',
     ); // the offline alert (event: alert) comes on the same stream
@@ -226,5 +228,7 @@ describe('map stream: going offline is a state change', () => {
     ]);
     const detail = await api.get(`/api/v1/drones/${t.drones[0].id}`, t.viewerToken);
     expect(detail.body.state.online).toBe(false);
+    // The map's memoised Feature JSON follows the flip too.
+    expect((await api.get('/api/v1/map/drones', t.viewerToken)).body.features[0].properties.online).toBe(false);
   });
 });

@@ -11,8 +11,10 @@ interface JsonEntry {
 const SWEEP_EVERY_WRITES = 1024;
 
 /**
- * Single-process cache: one geo index (Map + R-tree) of drones per tenant. Values are copied in
- * and out so callers never share objects with it.
+ * Single-process cache: one geo index (Map + R-tree) of drones per tenant. States are copied in;
+ * reads hand out the stored objects (read-only by the port's types) without copying them: a
+ * world read returns 10,000, and the copies were most of its young-generation garbage. An update
+ * replaces a stored object, never changes it. (Freezing them instead made reads 40 % slower.)
  */
 export class MemoryLiveMapCache implements LiveMapCache {
   private readonly tenants = new Map<string, TenantGeoIndex>();
@@ -38,17 +40,13 @@ export class MemoryLiveMapCache implements LiveMapCache {
 
   async getDrones(tenantId: string, droneIds: string[]): Promise<(LiveDrone | null)[]> {
     const index = this.tenants.get(tenantId);
-    return droneIds.map((id) => {
-      const d = index?.get(id);
-      return d ? { ...d } : null;
-    });
+    return droneIds.map((id) => index?.get(id) ?? null);
   }
 
   async search(tenantId: string, box: BBox, limit: number): Promise<BBoxResult> {
     const index = this.tenants.get(tenantId);
     if (!index) return { drones: [], truncated: false };
-    const { drones, truncated } = index.search(box, Math.max(0, Math.floor(limit)));
-    return { drones: drones.map((d) => ({ ...d })), truncated };
+    return index.search(box, Math.max(0, Math.floor(limit)));
   }
 
   async isWarm(): Promise<boolean> {
