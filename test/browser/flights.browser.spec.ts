@@ -20,7 +20,13 @@ interface ReplayState {
   lon: number;
   lat: number;
   index: number;
+  /** Centre of the marker element on the map (px), null without a marker. */
   marker: [number, number] | null;
+  /** Where the map draws the readout's position (map.project, px). */
+  at: [number, number];
+  /** Map centre (lon, lat) and size (px). */
+  centre: [number, number];
+  size: [number, number];
   playing: string | undefined;
 }
 
@@ -28,16 +34,41 @@ const replayState = (page: Page): Promise<ReplayState> =>
   page.evaluate(() => {
     const d = document.querySelector('[data-testid=replay-readout]').dataset;
     const map = (window as any).__dtPerf.app().map.map;
-    const data = map.getSource('replay-marker')?.serialize().data;
+    const box = map.getContainer().getBoundingClientRect();
+    const r = document.querySelector('[data-testid=replay-marker]')?.getBoundingClientRect();
+    const p = map.project([Number(d.lon), Number(d.lat)]);
+    const c = map.getCenter();
     return {
       t: Number(d.t),
       lon: Number(d.lon),
       lat: Number(d.lat),
       index: Number(d.index),
-      marker: data?.geometry?.coordinates ?? null,
+      marker: r ? [r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top] : null,
+      at: [p.x, p.y],
+      centre: [c.lng, c.lat],
+      size: [box.width, box.height],
       playing: document.querySelector('[data-testid=replay-play]').dataset.state,
     };
   });
+
+/** The marker is drawn at the readout's position (the Marker rounds to whole pixels). */
+const expectMarkerAtReadout = (s: ReplayState): void => {
+  expect(s.marker).not.toBeNull();
+  expect(Math.abs(s.marker![0] - s.at[0])).toBeLessThanOrEqual(1);
+  expect(Math.abs(s.marker![1] - s.at[1])).toBeLessThanOrEqual(1);
+};
+
+/** Moves the scrubber to `step` and lets go of it, as a user would. */
+const scrub = (page: Page, step: number): Promise<void> =>
+  page.$eval(
+    '[data-testid=replay-scrubber]',
+    (el: any, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    step,
+  );
 
 const run = chromiumAvailable() ? describe : describe.skip;
 
@@ -140,19 +171,16 @@ run('flight log, replay and export in headless Chromium', () => {
     }
     expect(seen[1].t).toBeGreaterThan(seen[0].t);
     expect(seen[1].lon).toBeGreaterThan(seen[0].lon);
-    // The map's marker source follows the readout (it may be one frame behind, so compare with the track).
-    const marker = (await replayState(page)).marker!;
-    expect(marker[0]).toBeGreaterThan(start.lon);
+    // The map's marker is moved in the same step as the readout, and moved east with the drone.
+    for (const s of seen) expectMarkerAtReadout(s);
+    expect(seen[1].marker![0]).toBeGreaterThan(start.marker![0]);
     await page.click('[data-testid=replay-play]');
     await page.waitForSelector('[data-testid=replay-play][data-state=paused]');
   });
 
   it('scrubbing moves the replay to that point of the flight', async () => {
     const { page } = tp;
-    await page.$eval('[data-testid=replay-scrubber]', (el: any) => {
-      el.value = '500';
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await scrub(page, 500);
     const s = await replayState(page);
     const begin = Date.parse(track[0].timestamp);
     const end = Date.parse(track[track.length - 1].timestamp);
@@ -160,10 +188,47 @@ run('flight log, replay and export in headless Chromium', () => {
     const [lon, lat] = onTrack(s.t);
     expect(s.lon).toBeCloseTo(lon, 6);
     expect(s.lat).toBeCloseTo(lat, 6);
-    expect(s.marker).toEqual([s.lon, s.lat]);
+    expectMarkerAtReadout(s);
     expect(await page.textContent('[data-testid=replay-readout] [data-field=battery]')).toBe(
       `${(90 - s.index / 10 - (s.t - Date.parse(track[s.index].timestamp)) / S / 10).toFixed(0)} %`,
     );
+  });
+
+  it('follow: turning it on and scrubbing centre the drone at once; playing re-centres only when it leaves the middle half', async () => {
+    const { page } = tp;
+    const centred = (s: ReplayState) => {
+      expect(s.centre[0]).toBeCloseTo(s.lon, 6);
+      expect(s.centre[1]).toBeCloseTo(s.lat, 6);
+    };
+    await page.check('[data-testid=replay-follow]');
+    centred(await replayState(page));
+    await scrub(page, 100);
+    const start = await replayState(page);
+    centred(start);
+    // Zoomed in, the drone crosses the middle half of the map several times in 40 s of flight.
+    await page.evaluate(() => {
+      (window as any).__dtPerf.app().map.map.jumpTo({ zoom: 17 }); // no return: the Map object is huge to serialise
+    });
+    await page.click('[data-testid=replay-play]');
+    for (const ahead of [10 * S, 20 * S, 30 * S, 40 * S]) {
+      await page.waitForFunction((min) => Number(document.querySelector('[data-testid=replay-readout]').dataset.t) >= min, start.t + ahead);
+      const s = await replayState(page);
+      expectMarkerAtReadout(s);
+      expect(Math.abs(s.marker![0] - s.size[0] / 2)).toBeLessThanOrEqual(s.size[0] / 4 + 1);
+      expect(Math.abs(s.marker![1] - s.size[1] / 2)).toBeLessThanOrEqual(s.size[1] / 4 + 1);
+    }
+    // Not re-centred every frame: the drone is seen away from the centre while playing.
+    await page.waitForFunction(() => {
+      const map = (window as any).__dtPerf.app().map.map;
+      const box = map.getContainer().getBoundingClientRect();
+      const r = document.querySelector('[data-testid=replay-marker]').getBoundingClientRect();
+      return Math.abs(r.left + r.width / 2 - box.left - box.width / 2) > 20;
+    });
+    const end = await replayState(page);
+    expect(end.centre[0]).toBeGreaterThan(start.centre[0]);
+    await page.click('[data-testid=replay-play]');
+    await page.waitForSelector('[data-testid=replay-play][data-state=paused]');
+    await page.uncheck('[data-testid=replay-follow]');
   });
 
   it('exports GPX: the file downloads and parses back to the track', async () => {

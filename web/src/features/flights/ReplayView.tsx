@@ -86,7 +86,7 @@ export function ReplayView({ replay, flight, track }: { replay: ReplayController
               type="checkbox"
               data-testid="replay-follow"
               checked={replay.follow.value}
-              onChange={(e) => (replay.follow.value = (e.currentTarget as HTMLInputElement).checked)}
+              onChange={(e) => replay.setFollow((e.currentTarget as HTMLInputElement).checked)}
             />{' '}
             follow
           </label>

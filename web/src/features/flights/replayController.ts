@@ -37,9 +37,10 @@ export type ReadoutField = (typeof READOUT_FIELDS)[number][0];
 
 /**
  * The replay of one flight. A frame does only: advance the clock, sample the track (binary
- * search), move the marker (one GeoJSON point source), publish the readout (one signal, which
+ * search), move the marker (a DOM marker: no map redraw), publish the readout (one signal, which
  * the readout component writes into its DOM synchronously: no component render per frame);
- * chart cursors every CHART_CURSOR_MS.
+ * chart cursors every CHART_CURSOR_MS. "Follow" re-centres the map only when the drone leaves
+ * the middle of the view.
  */
 export class ReplayController {
   /** The flight being replayed (null: the flight log is shown). */
@@ -102,6 +103,12 @@ export class ReplayController {
     this.playing.value = clock.playing;
   }
 
+  /** Turning "follow" on centres the drone at once. */
+  setFollow(on: boolean): void {
+    this.follow.value = on;
+    if (on) this.render(false, true);
+  }
+
   setSpeed(x: number): void {
     this.speed.value = x;
     if (this.clock) this.clock.speed = x;
@@ -116,7 +123,7 @@ export class ReplayController {
 
   seek(t: number): void {
     this.clock?.seek(t);
-    this.render(true);
+    this.render(true, true);
   }
 
   private tick = (now: number): void => {
@@ -129,14 +136,15 @@ export class ReplayController {
     else this.playing.value = false;
   };
 
-  private render(forceCharts = false): void {
+  /** `jump`: a seek or "follow" turned on, which re-centres a following map at once. */
+  private render(forceCharts = false, jump = false): void {
     const track = this.track.peek();
     const clock = this.clock;
     if (!track || !clock) return;
     const began = performance.now();
     const s = track.sample(clock.position);
+    if (this.follow.peek()) this.layer?.follow(s.lon, s.lat, jump);
     this.layer?.moveMarker(s.lon, s.lat);
-    if (this.follow.peek()) this.layer?.follow(s.lon, s.lat);
     const span = Math.max(clock.end - clock.start, 1);
     this.readout.value = {
       t: Math.round(s.t),

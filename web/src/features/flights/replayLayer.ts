@@ -1,38 +1,30 @@
-import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
+import { Marker, type GeoJSONSource, type Map as MlMap } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 const TRACK = 'replay-track';
-const MARKER = 'replay-marker';
 
 /**
- * The replayed flight on the live map: its whole track (set once) and the drone's marker, the
- * one source that changes per frame (a single point, so each update is cheap).
+ * The replayed flight on the live map: its whole track (one line source, set once) and the drone,
+ * a DOM marker. Moving the marker is a CSS transform; a source or camera change per frame would
+ * make MapLibre redraw the whole map (100–400 ms per frame on software WebGL).
  */
 export class ReplayLayer {
+  private marker: Marker | null = null;
+
   constructor(private readonly map: MlMap) {}
 
-  private ensure(): void {
-    if (this.map.getSource(TRACK)) return;
-    this.map.addSource(TRACK, { type: 'geojson', data: EMPTY });
-    this.map.addSource(MARKER, { type: 'geojson', data: EMPTY });
-    this.map.addLayer({
-      id: TRACK,
-      type: 'line',
-      source: TRACK,
-      layout: { 'line-join': 'round', 'line-cap': 'round' },
-      paint: { 'line-color': '#4fc3f7', 'line-width': 3, 'line-opacity': 0.85 },
-    });
-    this.map.addLayer({
-      id: MARKER,
-      type: 'circle',
-      source: MARKER,
-      paint: { 'circle-radius': 8, 'circle-color': '#4fc3f7', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2.5 },
-    });
-  }
-
   showTrack(coords: [number, number][]): void {
-    this.ensure();
+    if (!this.map.getSource(TRACK)) {
+      this.map.addSource(TRACK, { type: 'geojson', data: EMPTY });
+      this.map.addLayer({
+        id: TRACK,
+        type: 'line',
+        source: TRACK,
+        layout: { 'line-join': 'round', 'line-cap': 'round' },
+        paint: { 'line-color': '#4fc3f7', 'line-width': 3, 'line-opacity': 0.85 },
+      });
+    }
     const data: FeatureCollection = {
       type: 'FeatureCollection',
       features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: coords } }],
@@ -41,12 +33,12 @@ export class ReplayLayer {
   }
 
   moveMarker(lon: number, lat: number): void {
-    this.ensure();
-    void (this.map.getSource(MARKER) as GeoJSONSource).setData({
-      type: 'Feature',
-      properties: {},
-      geometry: { type: 'Point', coordinates: [lon, lat] },
-    });
+    if (!this.marker) {
+      const el = document.createElement('div');
+      el.className = 'replay-marker';
+      el.dataset.testid = 'replay-marker';
+      this.marker = new Marker({ element: el }).setLngLat([lon, lat]).addTo(this.map);
+    } else this.marker.setLngLat([lon, lat]);
   }
 
   fit(bbox: [number, number, number, number]): void {
@@ -59,14 +51,25 @@ export class ReplayLayer {
     );
   }
 
-  follow(lon: number, lat: number): void {
+  /**
+   * Keeps the drone in view. A re-centre redraws the map, so it happens only when the drone has
+   * left the central half of the view (or `now`: a seek), not every frame.
+   */
+  follow(lon: number, lat: number, now = false): void {
+    if (!now) {
+      const { x, y } = this.map.project([lon, lat]);
+      const c = this.map.getContainer();
+      const w = c.clientWidth;
+      const h = c.clientHeight;
+      if (Math.abs(x - w / 2) <= w / 4 && Math.abs(y - h / 2) <= h / 4) return;
+    }
     this.map.jumpTo({ center: [lon, lat] });
   }
 
   clear(): void {
-    for (const id of [MARKER, TRACK]) {
-      if (this.map.getLayer(id)) this.map.removeLayer(id);
-      if (this.map.getSource(id)) this.map.removeSource(id);
-    }
+    this.marker?.remove();
+    this.marker = null;
+    if (this.map.getLayer(TRACK)) this.map.removeLayer(TRACK);
+    if (this.map.getSource(TRACK)) this.map.removeSource(TRACK);
   }
 }
