@@ -1,4 +1,4 @@
-import type { TelemetryPoint } from '../core/index.js';
+import { isoTime, type TelemetryPoint } from '../core/index.js';
 
 /**
  * A stored flight: the summary of a maximal run of a drone's in-the-air points (see API.md,
@@ -136,8 +136,8 @@ export function toFlightView(f: FlightRecord, newestPointTs: number | null, now:
   return {
     id: f.id,
     droneId: f.droneId,
-    startedAt: new Date(f.startTs).toISOString(),
-    endedAt: new Date(f.endTs).toISOString(),
+    startedAt: isoTime(f.startTs),
+    endedAt: isoTime(f.endTs),
     ongoing: newestPointTs === f.endTs && now - f.endTs < gapMs,
     durationSeconds: (f.endTs - f.startTs) / 1000,
     distanceMeters: Math.round(f.distanceMeters * 100) / 100,

@@ -188,9 +188,7 @@ function prepare(db: SqliteDatabase) {
     remove: s('DELETE FROM flights WHERE id = ?'),
     byId: s(`SELECT ${COLUMNS} FROM flights WHERE id = ? AND tenant_id = ?`).raw(true),
     listTenant: s(`SELECT ${COLUMNS} FROM flights WHERE tenant_id = $tenant ${page}`).raw(true),
-    listDrone: s(
-      `SELECT ${COLUMNS} FROM flights INDEXED BY flights_drone_start WHERE drone_id = $drone AND tenant_id = $tenant ${page}`,
-    ).raw(true),
+    listDrone: s(`SELECT ${COLUMNS} FROM flights WHERE drone_id = $drone AND tenant_id = $tenant ${page}`).raw(true),
     deleteEnded: s('DELETE FROM flights WHERE end_ts < ?'),
     tail: s('SELECT ts, in_air FROM flight_tails WHERE drone_id = ?'),
     setTail: s(
