@@ -1,21 +1,16 @@
 import { ALERT_REPOSITORY, OFFLINE_DEADLINES, type AlertRepository, type OfflineDeadlines } from '../../libs/alerts/index.js';
 import { InProcessOfflineDeadlines } from '../../libs/alerts/adapters/in-process.offline-deadlines.js';
 import { SqliteAlertRepository } from '../../libs/alerts/adapters/sqlite.alert.repository.js';
-import { MongoAlertRepository } from '../../libs/alerts/adapters/mongo.alert.repository.js';
-import { RedisOfflineDeadlines } from '../../libs/alerts/adapters/redis.offline-deadlines.js';
 import { InProcessJudgedFixes } from '../../libs/alerts/adapters/in-process.judged-fixes.js';
-import { RedisJudgedFixes } from '../../libs/alerts/adapters/redis.judged-fixes.js';
 import { JUDGED_FIXES, type JudgedFixes } from '../../libs/alerts/index.js';
 import type { AppConfig } from '../../libs/config/index.js';
 import { GEOFENCE_REPOSITORY, type GeofenceRepository } from '../../libs/geofences/index.js';
 import { SqliteGeofenceRepository } from '../../libs/geofences/adapters/sqlite.geofence.repository.js';
-import { MongoGeofenceRepository } from '../../libs/geofences/adapters/mongo.geofence.repository.js';
-import { connectMongo } from '../../libs/mongo/index.js';
 import type { StoreLogger } from '../../libs/ops/index.js';
 import type { SqliteDatabase } from '../../libs/sqlite/index.js';
+import type * as ServerAdapters from './server-adapters.js';
 import { WEBHOOK_REPOSITORY, type WebhookRepository } from '../../libs/webhooks/index.js';
 import { SqliteWebhookRepository } from '../../libs/webhooks/adapters/sqlite.webhook.repository.js';
-import { MongoWebhookRepository } from '../../libs/webhooks/adapters/mongo.webhook.repository.js';
 
 /** Issue 11's stores: geofences, alerts, webhooks (+ deliveries) and the offline deadlines. */
 export interface AlertAdapters {
@@ -45,16 +40,17 @@ export async function openAlertAdapters(
   logger: StoreLogger,
   processor: boolean,
   embedded: SqliteDatabase | null,
+  servers: typeof ServerAdapters | null,
 ): Promise<AlertAdapters> {
   const offlineDeadlines = !processor
     ? undefined
     : config.redisUrl
-      ? new RedisOfflineDeadlines(config.redisUrl, `${config.redisKeyPrefix}:`)
+      ? new servers!.RedisOfflineDeadlines(config.redisUrl, `${config.redisKeyPrefix}:`)
       : new InProcessOfflineDeadlines();
   const judgedFixes = !processor
     ? undefined
     : config.redisUrl
-      ? new RedisJudgedFixes(config.redisUrl, `${config.redisKeyPrefix}:`)
+      ? new servers!.RedisJudgedFixes(config.redisUrl, `${config.redisKeyPrefix}:`)
       : new InProcessJudgedFixes();
   if (embedded) {
     return {
@@ -65,10 +61,10 @@ export async function openAlertAdapters(
       judgedFixes,
     };
   }
-  const handle = await connectMongo(config.mongoUrl!, { logger }, 3);
-  const geofences = new MongoGeofenceRepository(handle);
-  const alerts = new MongoAlertRepository(handle);
-  const webhooks = new MongoWebhookRepository(handle);
+  const handle = await servers!.connectMongo(config.mongoUrl!, { logger }, 3);
+  const geofences = new servers!.MongoGeofenceRepository(handle);
+  const alerts = new servers!.MongoAlertRepository(handle);
+  const webhooks = new servers!.MongoWebhookRepository(handle);
   try {
     await geofences.init();
     await alerts.init();

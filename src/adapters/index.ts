@@ -1,30 +1,29 @@
 import { join } from 'node:path';
 import { LIVE_MAP_CACHE, type LiveMapCache } from '../../libs/cache/index.js';
 import { MemoryLiveMapCache } from '../../libs/cache/adapters/memory-live-map.cache.js';
-import { RedisLiveMapCache } from '../../libs/cache/adapters/redis-live-map.cache.js';
 import { hasRole, type AppConfig } from '../../libs/config/index.js';
 import { ROLE_EVENTS, type RoleEvents } from '../../libs/events/index.js';
 import { InProcessRoleEvents } from '../../libs/events/adapters/in-process.role-events.js';
-import { RedisRoleEvents } from '../../libs/events/adapters/redis.role-events.js';
 import { MemoryRateLimiter } from '../../libs/rate-limit/adapters/memory-rate-limiter.js';
-import { RedisRateLimiter } from '../../libs/rate-limit/adapters/redis-rate-limiter.js';
 import { RATE_LIMITER, type RateLimiter } from '../../libs/rate-limit/index.js';
 import type { JsonLogger } from '../../libs/ops/index.js';
 import type { ReadinessCheck } from '../../libs/ops/index.js';
 import { TELEMETRY_QUEUE, type TelemetryQueue } from '../../libs/queue/index.js';
-import { BullTelemetryQueue } from '../../libs/queue/adapters/bull-telemetry-queue.js';
 import { EmbeddedTelemetryQueue } from '../../libs/queue/adapters/embedded-telemetry-queue.js';
 import { FLIGHT_REPOSITORY, type FlightRepository } from '../../libs/flights/index.js';
 import { SqliteFlightRepository } from '../../libs/flights/adapters/sqlite.flight.repository.js';
-import { MongoFlightRepository } from '../../libs/flights/adapters/mongo.flight.repository.js';
 import { DRONE_LOCKS, type DroneLocks } from '../../libs/drone-locks/index.js';
 import { InProcessDroneLocks } from '../../libs/drone-locks/adapters/in-process.drone-locks.js';
-import { RedisDroneLocks } from '../../libs/drone-locks/adapters/redis.drone-locks.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../../libs/store/index.js';
 import { openEmbeddedStore } from '../../libs/store/adapters/embedded.store.js';
-import { connectMongoStore } from '../../libs/store/adapters/mongo.store.js';
 import { ALERT_ADAPTER_TOKENS, openAlertAdapters, type AlertAdapters } from './alerting.js';
 import { startIdleHeapTrim } from '../heap-trim.js';
+import type * as ServerAdapters from './server-adapters.js';
+
+/** The Redis and MongoDB adapters (server-adapters.ts), loaded only when a server is configured. */
+async function loadServerAdapters(config: Pick<AppConfig, 'redisUrl' | 'mongoUrl'>): Promise<typeof ServerAdapters | null> {
+  return config.redisUrl || config.mongoUrl ? import('./server-adapters.js') : null;
+}
 
 /** The adapters one process needs, chosen by its roles and by which servers are configured. */
 export interface Adapters extends Partial<AlertAdapters> {
@@ -64,6 +63,8 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
   const processor = hasRole(config, 'processor');
   const web = hasRole(config, 'web');
   const redis = config.redisUrl;
+  // Non-null whenever redis or config.mongoUrl is set, which is when the branches below use it.
+  const servers = await loadServerAdapters(config);
   const opened: { close(): Promise<void> }[] = [];
   const track = <T extends { close(): Promise<void> }>(a: T): T => (opened.push(a), a);
 
@@ -75,7 +76,7 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
           onLegacyImport: (file, records) =>
             logger.event('info', 'imported a log of the previous embedded store format', { file, records }),
         });
-    const store = embedded ?? (await connectMongoStore(config.mongoUrl!, { logger: storeLogger(logger) }));
+    const store = embedded ?? (await servers!.connectMongoStore(config.mongoUrl!, { logger: storeLogger(logger) }));
     track(store.identity);
     // Ingest never reads telemetry: release its share of the store now, or closeAdapters would
     // leave it (and the MongoDB client both repositories share) open after shutdown.
@@ -83,7 +84,7 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
     else await store.telemetry.close();
     const adapters: Adapters = {
       identity: store.identity,
-      events: track(redis ? new RedisRoleEvents({ redisUrl: redis, prefix: config.redisKeyPrefix }) : new InProcessRoleEvents()),
+      events: track(redis ? new servers!.RedisRoleEvents({ redisUrl: redis, prefix: config.redisKeyPrefix }) : new InProcessRoleEvents()),
     };
     if (processor || web) adapters.telemetry = store.telemetry;
     // Flights live next to the history: in the embedded database, or on MongoDB.
@@ -91,11 +92,11 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       adapters.flights = track(
         embedded
           ? new SqliteFlightRepository(embedded.database)
-          : await MongoFlightRepository.connect(config.mongoUrl!, { logger: storeLogger(logger) }),
+          : await servers!.MongoFlightRepository.connect(config.mongoUrl!, { logger: storeLogger(logger) }),
       );
     }
     if (ingest || processor) {
-      if (redis) adapters.queue = track(new BullTelemetryQueue({ redisUrl: redis, prefix: `${config.redisKeyPrefix}:bull` }));
+      if (redis) adapters.queue = track(new servers!.BullTelemetryQueue({ redisUrl: redis, prefix: `${config.redisKeyPrefix}:bull` }));
       else {
         const queue = (adapters.queue = track(
           new EmbeddedTelemetryQueue({
@@ -111,16 +112,17 @@ export async function openAdapters(config: AppConfig, logger: JsonLogger): Promi
       }
     }
     // Processors serialise a drone's flight updates and alert judging; across replicas that needs Redis.
-    if (processor) adapters.droneLocks = track(redis ? new RedisDroneLocks(redis, `${config.redisKeyPrefix}:`) : new InProcessDroneLocks());
+    if (processor)
+      adapters.droneLocks = track(redis ? new servers!.RedisDroneLocks(redis, `${config.redisKeyPrefix}:`) : new InProcessDroneLocks());
     // Every role: ingest and the processor put positions on the live map, web reads it.
-    adapters.cache = track(redis ? new RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
+    adapters.cache = track(redis ? new servers!.RedisLiveMapCache(redis, `${config.redisKeyPrefix}:`) : new MemoryLiveMapCache());
     if (processor || web) {
-      const alerting = await openAlertAdapters(config, storeLogger(logger), processor, embedded?.database ?? null);
+      const alerting = await openAlertAdapters(config, storeLogger(logger), processor, embedded?.database ?? null, servers);
       for (const a of Object.values(alerting)) if (a) track(a);
       Object.assign(adapters, alerting);
     }
     if (ingest || web)
-      adapters.rateLimiter = track(redis ? new RedisRateLimiter(redis, `${config.redisKeyPrefix}:`) : new MemoryRateLimiter());
+      adapters.rateLimiter = track(redis ? new servers!.RedisRateLimiter(redis, `${config.redisKeyPrefix}:`) : new MemoryRateLimiter());
     return adapters;
   } catch (err) {
     await Promise.allSettled(opened.map((a) => a.close()));
