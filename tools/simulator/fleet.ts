@@ -14,6 +14,9 @@ import {
   type FetchLike,
   type LogFn,
 } from './http.js';
+import type { FleetStats } from './fleet-progress.js';
+
+export * from './fleet-progress.js';
 
 /** A drone as the fleet knows it: its device key is its only credential. */
 export interface FleetDrone {
@@ -42,28 +45,6 @@ export interface FleetOptions {
   /** Called on 401 (key rotated or lost): may return a fresh key for the drone, or null. */
   refreshKey?: (drone: FleetDrone) => Promise<string | null>;
   fetch?: FetchLike;
-}
-
-export interface FleetStats {
-  drones: number;
-  /** Drones that gave up (key refused, drone deleted…); the rest keep flying. */
-  failedDrones: number;
-  /** Samples produced by the flight model. */
-  sampled: number;
-  /** Points in requests that got an answer (2xx or 400). */
-  sent: number;
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  /** 429 answers. */
-  rateLimited: number;
-  /** Failed attempts: connection errors, timeouts, 5xx and other unexpected answers. */
-  errors: number;
-  requests: number;
-  /** Samples thrown away: queue overflow, or still unsent when the fleet stopped. */
-  dropped: number;
-  /** Samples waiting to be sent right now. */
-  queued: number;
 }
 
 type Outcome = 'done' | 'failed' | 'aborted';
@@ -328,47 +309,4 @@ export class Fleet {
       return 'failed';
     }
   }
-}
-
-/** Tracks a fleet's counters between calls and formats one progress line per interval. */
-export class ProgressMeter {
-  private prev: FleetStats;
-  private prevAt: number;
-  private readonly startedAt: number;
-
-  constructor(
-    private readonly fleet: Pick<Fleet, 'stats'>,
-    private readonly targetRate: number,
-    now = Date.now(),
-  ) {
-    this.prev = fleet.stats();
-    this.prevAt = now;
-    this.startedAt = now;
-  }
-
-  /** The line for the interval since the previous call. */
-  line(now = Date.now()): string {
-    const s = this.fleet.stats();
-    const seconds = Math.max(0.001, (now - this.prevAt) / 1000);
-    const rate = (s.accepted + s.duplicates - this.prev.accepted - this.prev.duplicates) / seconds;
-    this.prev = s;
-    this.prevAt = now;
-    return formatProgress(s, (now - this.startedAt) / 1000, rate, this.targetRate * (s.drones - s.failedDrones));
-  }
-}
-
-export function formatProgress(s: FleetStats, elapsedSeconds: number, rate: number, target: number): string {
-  const fields = [
-    `drones ${s.drones - s.failedDrones}/${s.drones}`,
-    `sent ${s.sent}`,
-    `accepted ${s.accepted}`,
-    `duplicates ${s.duplicates}`,
-    `rejected ${s.rejected}`,
-    `429s ${s.rateLimited}`,
-    `errors ${s.errors}`,
-    `queued ${s.queued}`,
-    ...(s.dropped > 0 ? [`dropped ${s.dropped}`] : []),
-    `rate ${rate.toFixed(1)}/s (target ${target.toFixed(1)}/s)`,
-  ];
-  return `[${elapsedSeconds.toFixed(0).padStart(5)}s] ${fields.join(' | ')}`;
 }
