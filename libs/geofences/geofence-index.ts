@@ -1,5 +1,5 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import { lineString, point } from '@turf/helpers';
+import { lineString } from '@turf/helpers';
 import lineIntersect from '@turf/line-intersect';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import RBush from 'rbush';
@@ -20,6 +20,8 @@ interface Entry {
   maxY: number;
   fence: Geofence;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /**
  * The active geofences of one tenant in an R-tree (rbush) of their bounding boxes, so judging a
@@ -48,7 +50,8 @@ export class GeofenceIndex {
    * Ids of the geofences that `p` violates for this drone. `prev` is the drone's previous fix, for
    * keep-out pass-throughs (neither fix inside, the segment between them crossing the geometry).
    */
-  violations(droneId: string, p: FixedPosition, prev: FixedPosition | null): Set<string> {
+  violations(droneId: string, p: FixedPosition, prev: FixedPosition | null): ReadonlySet<string> {
+    if (this.size === 0) return NONE;
     const out = new Set<string>();
     const minX = prev ? Math.min(prev.lon, p.lon) : p.lon;
     const maxX = prev ? Math.max(prev.lon, p.lon) : p.lon;
@@ -82,7 +85,7 @@ export function inBand(fence: Geofence, p: FixedPosition): boolean {
 
 function contains(e: Entry, p: FixedPosition): boolean {
   if (p.lon < e.minX || p.lon > e.maxX || p.lat < e.minY || p.lat > e.maxY) return false;
-  return booleanPointInPolygon(point([p.lon, p.lat]), e.fence.geometry);
+  return booleanPointInPolygon([p.lon, p.lat], e.fence.geometry);
 }
 
 function crosses(fence: Geofence, a: FixedPosition, b: FixedPosition): boolean {
