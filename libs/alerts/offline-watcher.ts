@@ -67,9 +67,11 @@ export class OfflineWatcher implements OnApplicationBootstrap, BeforeApplication
   private async handle(tenantId: string, due: DueDrone[]): Promise<void> {
     const ids = due.map((d) => d.droneId);
     const [states, names] = await Promise.all([this.telemetry.getStates(tenantId, ids), this.identity.droneNames(tenantId, ids)]);
+    const now = Date.now();
     for (const d of due) {
       const state = states.get(d.droneId);
-      if (state && names.has(d.droneId)) {
+      // A point stored since the claim (its state is fresh) means the drone is not silent.
+      if (state && names.has(d.droneId) && now - state.lastSeenAt >= this.offlineAfterMs) {
         const alert: NewAlert = {
           id: newId(),
           tenantId,
