@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { NotFoundError, toPointView, type Drone, type PointView } from '../core/index.js';
+import { NotFoundError, withPointsJson, type Drone } from '../core/index.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../store/index.js';
 import { toFlightView, type FlightRecord, type FlightView } from './flight.js';
 import { FLIGHT_REPOSITORY, type FlightRepository } from './flight.repository.port.js';
-import { trackPages } from './track-pages.js';
 
 export interface FlightListParams {
   droneId?: string;
@@ -13,6 +12,9 @@ export interface FlightListParams {
   limit: number;
   after?: { startTs: number; id: string };
 }
+
+/** A flight of ~11 days at 1 Hz; longer ones are cut (no detected flight has come near it). */
+const FLIGHT_TRACK_MAX_POINTS = 1_000_000;
 
 /** Read side of flights, always scoped to one tenant: a foreign id is "not found". */
 @Injectable()
@@ -40,13 +42,11 @@ export class FlightQueryService {
     return (await this.views(tenantId, [await this.record(tenantId, id)]))[0];
   }
 
-  async track(tenantId: string, id: string): Promise<{ flightId: string; droneId: string; points: PointView[] }> {
+  /** All of the flight's points; the bound only guards against a runaway read. */
+  async track(tenantId: string, id: string): Promise<Buffer> {
     const f = await this.record(tenantId, id);
-    const points: PointView[] = [];
-    for await (const page of trackPages(this.telemetry, { tenantId, droneId: f.droneId, from: f.startTs, to: f.endTs })) {
-      for (const p of page) points.push(toPointView(p));
-    }
-    return { flightId: f.id, droneId: f.droneId, points };
+    const q = { tenantId, droneId: f.droneId, from: f.startTs, to: f.endTs, limit: FLIGHT_TRACK_MAX_POINTS };
+    return withPointsJson({ flightId: f.id, droneId: f.droneId }, await this.telemetry.trackJson(q));
   }
 
   async record(tenantId: string, id: string): Promise<FlightRecord> {

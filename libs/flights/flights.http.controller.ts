@@ -60,9 +60,16 @@ export class FlightsHttpController {
   @ApiOperation({ summary: 'All points of a flight, ascending' })
   @ApiOkResponse({ type: FlightTrackDoc })
   @ApiResponse({ status: 404, description: 'No such flight in this tenant' })
-  async track(@Req() req: UserRequest, @Param('id', ParseIdPipe) id: string, @Query() query: Record<string, unknown>) {
+  async track(
+    @Req() req: UserRequest,
+    @Param('id', ParseIdPipe) id: string,
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
     onlyParams(query, []);
-    return this.flights.track(req.user!.tenantId, id);
+    const json = await this.flights.track(req.user!.tenantId, id);
+    reply.type('application/json; charset=utf-8');
+    return json;
   }
 
   @Get(':id/export')

@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { InvalidInputError } from '../core/index.js';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { UserRequest } from '../identity/index.js';
@@ -41,12 +42,19 @@ export class DronesHttpController {
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1..10000, default 1000' })
-  async track(@Req() req: UserRequest, @Param('id', ParseIdPipe) id: string, @Query() query: Record<string, unknown>) {
+  async track(
+    @Req() req: UserRequest,
+    @Param('id', ParseIdPipe) id: string,
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
     onlyParams(query, ['from', 'to', 'limit']);
     const to = parseTime('to', query.to) ?? Date.now();
     const from = parseTime('from', query.from) ?? to - HOUR_MS;
     if (from > to) throw new InvalidInputError('from must not be after to');
     const limit = parseLimit(query.limit, 1000, 10_000);
-    return this.drones.track(req.user!.tenantId, id, from, to, limit);
+    const json = await this.drones.track(req.user!.tenantId, id, from, to, limit);
+    reply.type('application/json; charset=utf-8');
+    return json;
   }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId, UnavailableError } from '../../libs/core/index.js';
 import { openEmbeddedStore, type EmbeddedStore } from '../../libs/store/adapters/index.js';
+import { SEAL_AT } from '../../libs/store/adapters/sqlite-history.js';
 import { pointOf, stateOf, storeContract, tenantOf, type StoreUnderTest } from './store.contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dt-store-'));
@@ -58,6 +59,30 @@ describe('embedded store on SQLite', () => {
       expect(left.map((p) => p.ts)).toEqual([1008, 1009]);
     }
     expect(await store.telemetry.deleteHistoryBefore(1008)).toBe(0);
+    await closeAll(store);
+  });
+
+  it('writes in-order runs as blocks, seals single points, and picks up after a restart', async () => {
+    const dir = freshDir();
+    let store = await openEmbeddedStore(dir);
+    const t = newId();
+    const d = newId();
+    const count = (table: string) => store.database.connection.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+    await store.telemetry.insertHistory(Array.from({ length: 1000 }, (_, i) => pointOf(t, d, 10_000 + i)));
+    expect([count('history'), count('history_blocks')]).toEqual([0, 2]);
+    for (let i = 0; i < SEAL_AT - 1; i++) await store.telemetry.insertHistory([pointOf(t, d, 20_000 + i)]);
+    expect(count('history')).toBe(SEAL_AT - 1);
+    await closeAll(store);
+
+    // A new process knows nothing in memory: repeats are still refused, and the open rows still seal.
+    store = await openEmbeddedStore(dir);
+    expect(await store.telemetry.insertHistory([pointOf(t, d, 10_500), pointOf(t, d, 20_003)])).toHaveLength(0);
+    expect(await store.telemetry.insertHistory([pointOf(t, d, 10_500.5)])).toHaveLength(1); // late: a row
+    expect(await store.telemetry.insertHistory([pointOf(t, d, 30_000)])).toHaveLength(1); // the seal
+    expect([count('history'), count('history_blocks')]).toEqual([1, 3]);
+    const track = await store.telemetry.track({ tenantId: t, droneId: d, from: 0, to: 1e9, limit: 10_000 });
+    expect(track).toHaveLength(1000 + SEAL_AT + 1);
+    expect(track.map((p) => p.ts)).toEqual([...track.map((p) => p.ts)].sort((a, b) => a - b));
     await closeAll(store);
   });
 

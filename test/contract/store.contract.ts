@@ -1,4 +1,13 @@
-import { ConflictError, newId, type Drone, type DroneState, type TelemetryPoint, type Tenant, type User } from '../../libs/core/index.js';
+import {
+  ConflictError,
+  newId,
+  toPointView,
+  type Drone,
+  type DroneState,
+  type TelemetryPoint,
+  type Tenant,
+  type User,
+} from '../../libs/core/index.js';
 import type { IdentityRepository, TelemetryRepository } from '../../libs/store/index.js';
 
 export interface StoreHandles {
@@ -316,6 +325,65 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(limited.map((p) => p.ts)).toEqual([BASE + 5000, BASE + 6000, BASE + 7000]);
         expect(await telemetry.track({ tenantId: newId(), droneId: d, from: 0, to: BASE * 2, limit: 100 })).toEqual([]);
         expect(await telemetry.track({ tenantId: t, droneId: d, from: BASE + 100, to: BASE + 900, limit: 100 })).toEqual([]);
+      });
+
+      it('keeps long runs, late points and repeats exact, and serialises tracks as the contract Point', async () => {
+        // Runs long enough for the embedded store's blocks, points between and inside them, repeats of both.
+        const t = newId();
+        const d = newId();
+        const at = (i: number) =>
+          pointOf(t, d, BASE + 1_000_000 + i * 10, i % 2 ? { heading: i % 360, speed: 3.25 } : { heading: i % 360 });
+        const all = new Map<number, TelemetryPoint>();
+        const insert = async (idx: number[]) => {
+          const points = idx.map(at);
+          const fresh = await telemetry.insertHistory(points);
+          const expected = [...new Set(idx)].filter((i) => !all.has(at(i).ts));
+          expect(fresh.map((p) => p.ts).sort()).toEqual(expected.map((i) => at(i).ts).sort());
+          for (const i of expected) all.set(at(i).ts, at(i));
+        };
+        const range = (from: number, to: number, step = 1) =>
+          Array.from({ length: Math.ceil((to - from) / step) }, (_, k) => from + k * step);
+        await insert(range(0, 1200, 2)); // 600 in-order points
+        await insert([...range(1, 401, 2), 5, 7]); // late points inside the first run, two repeated in the call
+        await insert(range(1200, 1900)); // a run after a gap
+        await insert(range(100, 300)); // repeats of stored points and late points already stored
+        for (const i of range(1900, 2200)) await insert([i]); // single points, one call each
+        await insert([2199, 2300, 2301]);
+        const expected = [...all.values()].sort((a, b) => a.ts - b.ts);
+
+        const q = { tenantId: t, droneId: d, from: BASE, to: BASE * 2, limit: 10_000 };
+        expect(await telemetry.track(q)).toStrictEqual(expected);
+        const views = (points: TelemetryPoint[]) => points.map(toPointView);
+        expect(JSON.parse((await telemetry.trackJson(q)).toString())).toStrictEqual(views(expected));
+        // Windows that start and end inside runs, with limits that stop inside them.
+        for (const [from, to, limit] of [
+          [at(37).ts, at(1500).ts, 10_000],
+          [at(37).ts + 1, at(1500).ts - 1, 333],
+          [at(250).ts, at(260).ts, 4],
+          [at(1899).ts, at(2301).ts, 1000],
+        ]) {
+          const want = expected.filter((p) => p.ts >= from && p.ts <= to).slice(0, limit);
+          expect(await telemetry.track({ ...q, from, to, limit })).toStrictEqual(want);
+          expect((await telemetry.trackJson({ ...q, from, to, limit })).toString()).toBe(JSON.stringify(views(want)));
+        }
+        expect((await telemetry.trackJson({ ...q, tenantId: newId() })).toString()).toBe('[]');
+        expect((await telemetry.trackJson({ ...q, from: BASE, to: BASE + 10 })).toString()).toBe('[]');
+      });
+
+      it('retention cuts through long runs exactly', async () => {
+        // Below BASE (see the next retention test) and above its cut-offs.
+        const t = newId();
+        const d = newId();
+        const base = 5_000_000;
+        await telemetry.insertHistory(Array.from({ length: 1500 }, (_, i) => pointOf(t, d, base + i)));
+        await telemetry.insertHistory([pointOf(t, d, base - 5), pointOf(t, d, base + 10_700)]);
+        expect(await telemetry.deleteHistoryBefore(base + 700)).toBe(701);
+        expect(await telemetry.deleteHistoryBefore(base + 700)).toBe(0);
+        const left = await telemetry.track({ tenantId: t, droneId: d, from: 0, to: base * 2, limit: 10_000 });
+        expect(left.map((p) => p.ts)).toEqual([...Array.from({ length: 800 }, (_, i) => base + 700 + i), base + 10_700]);
+        expect(await telemetry.insertHistory([pointOf(t, d, base + 900)])).toHaveLength(0);
+        expect(await telemetry.insertHistory([pointOf(t, d, base + 100)])).toHaveLength(1);
+        expect(await telemetry.deleteHistoryBefore(base * 2)).toBe(802);
       });
 
       it('applies a state only when newer and returns only what it applied', async () => {

@@ -13,7 +13,7 @@
  * unique index misbehaves.
  */
 import type { Collection, Filter } from 'mongodb';
-import type { DroneState, TelemetryPoint } from '../../core/index.js';
+import { toPointView, type DroneState, type TelemetryPoint } from '../../core/index.js';
 import type { TelemetryRepository, TrackQuery } from '../telemetry.repository.port.js';
 import {
   connectMongo,
@@ -165,6 +165,10 @@ export class MongoTelemetryRepository implements TelemetryRepository {
         .toArray();
       return docs as TelemetryPoint[];
     });
+  }
+
+  async trackJson(q: TrackQuery): Promise<Buffer> {
+    return Buffer.from(JSON.stringify((await this.track(q)).map(toPointView)));
   }
 
   /**

@@ -3,22 +3,16 @@ import type { Statement } from 'better-sqlite3';
 import type { DroneState, TelemetryPoint } from '../../core/index.js';
 import type { TelemetryRepository, TrackQuery } from '../telemetry.repository.port.js';
 import type { SqliteDatabase } from '../../sqlite/index.js';
-import {
-  HISTORY_COLUMNS,
-  HISTORY_PARAMS,
-  PointRows,
-  pointFromRow,
-  STATE_COLUMNS,
-  stateFromRow,
-  stateParams,
-  type StateRow,
-} from './sqlite-point-rows.js';
+import { STATE_COLUMNS, stateFromRow, stateParams, type StateRow } from './sqlite-point-rows.js';
+import { EMPTY_TAIL, PendingRows, prepareRowInserts, SqliteHistory, type SeriesTail } from './sqlite-history.js';
 import { TELEMETRY_MIGRATIONS } from './sqlite.telemetry.schema.js';
 import { newestStatePerDrone } from './state-candidates.js';
 
 interface Series {
   id: number;
   tenantId: string;
+  /** Loaded on the drone's first write; see SqliteHistory. */
+  tail?: SeriesTail;
 }
 
 export interface SqliteTelemetryOptions {
@@ -26,8 +20,8 @@ export interface SqliteTelemetryOptions {
   retentionChunk?: number;
 }
 
-/** Rows per multi-row INSERT (13 parameters each): measured ~40 % less CPU per point than one row per call. */
-const ROWS_PER_INSERT = 100;
+/** Blocks retention removes per transaction (each up to 512 points). */
+const RETENTION_BLOCKS = 16;
 
 /** Drones whose series id is remembered; a bounded cache, not a copy of the data. */
 const SERIES_CACHE_MAX = 100_000;
@@ -35,10 +29,12 @@ const SERIES_CACHE_MAX = 100_000;
 /**
  * History and latest states in the embedded SQLite database. Every call is one synchronous
  * transaction with prepared statements: a job's history insert holds the event loop for a few
- * milliseconds, and nothing about history is kept in memory beyond a drone → series id cache.
+ * milliseconds, and nothing about history is kept in memory beyond a bounded drone → series cache
+ * (id and the newest stored timestamps). History layout: SqliteHistory.
  */
 export class SqliteTelemetryRepository implements TelemetryRepository {
   private readonly sql: ReturnType<typeof prepare>;
+  private readonly history: SqliteHistory;
   private readonly series = new Map<string, Series>();
   private readonly retentionChunk: number;
   private closed = false;
@@ -50,37 +46,42 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
     db.migrate('telemetry', TELEMETRY_MIGRATIONS);
     db.retain();
     this.sql = prepare(db);
+    this.history = new SqliteHistory(db);
     this.retentionChunk = options.retentionChunk ?? 5_000;
   }
 
-  /** RETURNING names the rows that were new (INSERT OR IGNORE returns none for a duplicate). */
+  /** Points grouped per drone; each drone's share goes to blocks or rows (see SqliteHistory). */
   async insertHistory(points: TelemetryPoint[]): Promise<TelemetryPoint[]> {
     if (points.length === 0) return this.db.run(() => []);
     const created = new Map<string, Series>();
-    const inserted = this.db.transaction(() => {
-      const rows = new PointRows();
-      const byKey = new Map<string, TelemetryPoint>();
-      for (const p of points) {
-        const series = this.series.get(p.droneId) ?? created.get(p.droneId) ?? this.seriesOf(p, created);
-        // A drone belongs to one tenant for life; a point claiming another is not this drone's.
-        if (series.tenantId !== p.tenantId) continue;
-        rows.add(series.id, p);
-        const key = `${series.id}|${p.ts}`;
-        if (!byKey.has(key)) byKey.set(key, p); // the first of a repeated point is the one stored
-      }
-      // Full chunks through the multi-row statement (far fewer native calls), the rest row by row.
-      const fresh: TelemetryPoint[] = [];
-      const collect = (returned: [number, number][]) => {
-        for (const [series, ts] of returned) fresh.push({ ...byKey.get(`${series}|${ts}`)! });
-      };
-      for (const chunk of rows.chunks(ROWS_PER_INSERT)) collect(this.sql.insertPoints.all(chunk) as [number, number][]);
-      for (const row of rows.rest(ROWS_PER_INSERT)) collect(this.sql.insertPoint.all(row) as [number, number][]);
-      return fresh;
-    });
-    // Remember new series only once committed: a rolled-back id could be handed out again.
-    if (this.series.size + created.size > SERIES_CACHE_MAX) this.series.clear();
-    for (const [droneId, s] of created) this.series.set(droneId, s);
-    return inserted;
+    try {
+      const inserted = this.db.transaction(() => {
+        const perSeries = new Map<Series, TelemetryPoint[]>();
+        for (const p of points) {
+          const series = this.series.get(p.droneId) ?? created.get(p.droneId) ?? this.seriesOf(p, created);
+          // A drone belongs to one tenant for life; a point claiming another is not this drone's.
+          if (series.tenantId !== p.tenantId) continue;
+          const list = perSeries.get(series);
+          if (list) list.push(p);
+          else perSeries.set(series, [p]);
+        }
+        const rows = new PendingRows(this.sql);
+        const fresh: TelemetryPoint[] = [];
+        for (const [series, list] of perSeries) {
+          series.tail ??= this.history.loadTail(series.id);
+          fresh.push(...this.history.insert(series.id, list, series.tail, rows));
+        }
+        return [...rows.done(), ...fresh];
+      });
+      // Remember new series only once committed: a rolled-back id could be handed out again.
+      if (this.series.size + created.size > SERIES_CACHE_MAX) this.series.clear();
+      for (const [droneId, s] of created) this.series.set(droneId, s);
+      return inserted;
+    } catch (err) {
+      // Tails were updated in place for a transaction that rolled back: reload them when needed.
+      this.series.clear();
+      throw err;
+    }
   }
 
   async applyStates(candidates: DroneState[]): Promise<DroneState[]> {
@@ -109,16 +110,22 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
 
   async track(q: TrackQuery): Promise<TelemetryPoint[]> {
     return this.db.run(() => {
-      const series = this.sql.seriesByDrone.get(q.droneId) as { id: number; tenant_id: string } | undefined;
-      if (!series || series.tenant_id !== q.tenantId || q.limit < 1) return [];
-      const rows = this.sql.track.all(series.id, q.from, q.to, q.limit) as Parameters<typeof pointFromRow>[2][];
-      return rows.map((r) => pointFromRow(q.tenantId, q.droneId, r));
+      const series = this.readableSeries(q);
+      return series === undefined ? [] : this.history.track(series, q.tenantId, q.droneId, q.from, q.to, q.limit);
+    });
+  }
+
+  async trackJson(q: TrackQuery): Promise<Buffer> {
+    return this.db.run(() => {
+      const series = this.readableSeries(q);
+      return series === undefined ? Buffer.from('[]') : this.history.trackJson(series, q.tenantId, q.droneId, q.from, q.to, q.limit);
     });
   }
 
   /**
-   * Deletes per drone, at most `retentionChunk` rows per transaction, yielding to the event loop
-   * between chunks: requests and jobs run in between, and no transaction holds the file for long.
+   * Deletes per drone, at most `retentionChunk` rows or RETENTION_BLOCKS blocks per transaction,
+   * yielding to the event loop between chunks: requests and jobs run in between, and no
+   * transaction holds the file for long.
    */
   async deleteHistoryBefore(ts: number): Promise<number> {
     let removed = 0;
@@ -135,6 +142,12 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
         if (changes < this.retentionChunk) break;
         await yieldToEventLoop();
       }
+      for (;;) {
+        const blocks = this.db.transaction(() => this.history.deleteBlocksBefore(next.id, ts, RETENTION_BLOCKS));
+        removed += blocks.removed;
+        if (!blocks.more) break;
+        await yieldToEventLoop();
+      }
       await yieldToEventLoop();
     }
   }
@@ -149,10 +162,17 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
     this.db.release();
   }
 
+  /** The drone's series id when it has history readable by the query's tenant. */
+  private readableSeries(q: TrackQuery): number | undefined {
+    const series = this.sql.seriesByDrone.get(q.droneId) as { id: number; tenant_id: string } | undefined;
+    return series && series.tenant_id === q.tenantId && q.limit >= 1 ? series.id : undefined;
+  }
+
   private seriesOf(p: TelemetryPoint, created: Map<string, Series>): Series {
-    this.sql.insertSeries.run(p.droneId, p.tenantId);
+    const isNew = this.sql.insertSeries.run(p.droneId, p.tenantId).changes > 0;
     const row = this.sql.seriesByDrone.get(p.droneId) as { id: number; tenant_id: string };
-    const series = { id: row.id, tenantId: row.tenant_id };
+    // A new drone has no history to look up; a known one's tail is read from the tables.
+    const series: Series = { id: row.id, tenantId: row.tenant_id, tail: isNew ? { ...EMPTY_TAIL } : undefined };
     created.set(p.droneId, series);
     return series;
   }
@@ -161,15 +181,11 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
 function prepare(db: SqliteDatabase) {
   const s = (sql: string): Statement => db.connection.prepare(sql);
   return {
+    ...prepareRowInserts(db),
     ping: s('SELECT 1'),
     insertSeries: s('INSERT OR IGNORE INTO series (drone_id, tenant_id) VALUES (?, ?)'),
     seriesByDrone: s('SELECT id, tenant_id FROM series WHERE drone_id = ?'),
     nextSeries: s('SELECT id FROM series WHERE id > ? ORDER BY id LIMIT 1'),
-    insertPoint: s(`INSERT OR IGNORE INTO history (series, ${HISTORY_COLUMNS}) VALUES ${HISTORY_PARAMS} RETURNING series, ts`).raw(true),
-    insertPoints: s(
-      `INSERT OR IGNORE INTO history (series, ${HISTORY_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(HISTORY_PARAMS).join(', ')} RETURNING series, ts`,
-    ).raw(true),
-    track: s(`SELECT ${HISTORY_COLUMNS} FROM history WHERE series = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?`).raw(true),
     // The oldest `chunk` rows below the cut-off: rows before the (chunk+1)-th oldest timestamp.
     deleteChunk: s(
       `DELETE FROM history WHERE series = $series AND ts < $cutoff

@@ -5,6 +5,7 @@ import type { Migration } from '../../sqlite/index.js';
  * the table is its own (drone, time) index, a duplicate point is one failed key probe
  * (INSERT OR IGNORE), and a track is one range scan. `series` gives each drone a small integer
  * so the 36-character drone and tenant ids are not repeated in every history row.
+ * Version 2 adds `history_blocks` (see sqlite-history.ts): rows of version 1 stay readable as rows.
  */
 export const TELEMETRY_MIGRATIONS: readonly Migration[] = [
   {
@@ -49,6 +50,25 @@ export const TELEMETRY_MIGRATIONS: readonly Migration[] = [
           status TEXT NOT NULL,
           last_seen_at INTEGER NOT NULL
         ) WITHOUT ROWID;
+      `),
+  },
+  {
+    version: 2,
+    description: "history blocks: runs of a drone's points stored pre-serialised, one row per run",
+    // A rowid table: block rows are kilobytes, which WITHOUT ROWID tables store badly.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE history_blocks (
+          series INTEGER NOT NULL,
+          first_ts INTEGER NOT NULL,
+          last_ts INTEGER NOT NULL,
+          count INTEGER NOT NULL,
+          ts BLOB NOT NULL,
+          received BLOB NOT NULL,
+          ends BLOB NOT NULL,
+          body BLOB NOT NULL,
+          UNIQUE (series, first_ts)
+        );
       `),
   },
 ];
