@@ -43,7 +43,7 @@ export class FlightQueryService {
   }
 
   /** All of the flight's points; the bound only guards against a runaway read. */
-  async track(tenantId: string, id: string): Promise<Buffer> {
+  async track(tenantId: string, id: string): Promise<Buffer[]> {
     const f = await this.record(tenantId, id);
     const q = { tenantId, droneId: f.droneId, from: f.startTs, to: f.endTs, limit: FLIGHT_TRACK_MAX_POINTS };
     return withPointsJson({ flightId: f.id, droneId: f.droneId }, await this.telemetry.trackJson(q));

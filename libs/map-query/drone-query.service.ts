@@ -42,7 +42,7 @@ export class DroneQueryService {
   }
 
   /** History stays readable after deletion, so deleted drones of the tenant are found here. */
-  async track(tenantId: string, droneId: string, from: number, to: number, limit: number): Promise<Buffer> {
+  async track(tenantId: string, droneId: string, from: number, to: number, limit: number): Promise<Buffer[]> {
     const drone = await this.identity.findDrone(tenantId, droneId, { includeDeleted: true });
     if (!drone) throw new NotFoundError('drone');
     // The store hands out the points' JSON (mostly stored that way): 10,000 points are not re-serialised.

@@ -1,12 +1,13 @@
 import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
 import { InvalidInputError } from '../core/index.js';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { UserRequest } from '../identity/index.js';
 import { ParseIdPipe } from '../identity/index.js';
 import { UserAuthGuard } from '../identity/index.js';
 import { DroneQueryService } from './drone-query.service.js';
-import { decodeCursor, encodeCursor, onlyParams, parseLimit, parseTime } from '../ops/index.js';
+import { decodeCursor, encodeCursor, onlyParams, parseLimit, parseTime, sendJsonPieces } from '../ops/index.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -47,14 +48,13 @@ export class DronesHttpController {
     @Param('id', ParseIdPipe) id: string,
     @Query() query: Record<string, unknown>,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Buffer> {
+  ): Promise<Readable> {
     onlyParams(query, ['from', 'to', 'limit']);
     const to = parseTime('to', query.to) ?? Date.now();
     const from = parseTime('from', query.from) ?? to - HOUR_MS;
     if (from > to) throw new InvalidInputError('from must not be after to');
     const limit = parseLimit(query.limit, 1000, 10_000);
     const json = await this.drones.track(req.user!.tenantId, id, from, to, limit);
-    reply.type('application/json; charset=utf-8');
-    return json;
+    return sendJsonPieces(reply, json);
   }
 }

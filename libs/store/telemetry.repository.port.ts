@@ -30,8 +30,11 @@ export interface TelemetryRepository {
   scanStates(after: string | null, limit: number): Promise<DroneState[]>;
   /** Points with from <= ts <= to, ascending by ts, at most limit. */
   track(query: TrackQuery): Promise<TelemetryPoint[]>;
-  /** The same points as `track`, as the contract's JSON array of Point in UTF-8 (what track responses send). */
-  trackJson(query: TrackQuery): Promise<Buffer>;
+  /**
+   * The same points as `track`, as the contract's JSON array of Point in UTF-8 (what track
+   * responses send), in pieces to be sent one after the other: joining them would copy the body.
+   */
+  trackJson(query: TrackQuery): Promise<Buffer[]>;
   /** Retention: removes history older than the cut-off; returns how many went. */
   deleteHistoryBefore(ts: number): Promise<number>;
 

@@ -354,7 +354,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         const q = { tenantId: t, droneId: d, from: BASE, to: BASE * 2, limit: 10_000 };
         expect(await telemetry.track(q)).toStrictEqual(expected);
         const views = (points: TelemetryPoint[]) => points.map(toPointView);
-        expect(JSON.parse((await telemetry.trackJson(q)).toString())).toStrictEqual(views(expected));
+        expect(JSON.parse(Buffer.concat(await telemetry.trackJson(q)).toString())).toStrictEqual(views(expected));
         // Windows that start and end inside runs, with limits that stop inside them.
         for (const [from, to, limit] of [
           [at(37).ts, at(1500).ts, 10_000],
@@ -364,10 +364,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         ]) {
           const want = expected.filter((p) => p.ts >= from && p.ts <= to).slice(0, limit);
           expect(await telemetry.track({ ...q, from, to, limit })).toStrictEqual(want);
-          expect((await telemetry.trackJson({ ...q, from, to, limit })).toString()).toBe(JSON.stringify(views(want)));
+          expect(Buffer.concat(await telemetry.trackJson({ ...q, from, to, limit })).toString()).toBe(JSON.stringify(views(want)));
         }
-        expect((await telemetry.trackJson({ ...q, tenantId: newId() })).toString()).toBe('[]');
-        expect((await telemetry.trackJson({ ...q, from: BASE, to: BASE + 10 })).toString()).toBe('[]');
+        expect(Buffer.concat(await telemetry.trackJson({ ...q, tenantId: newId() })).toString()).toBe('[]');
+        expect(Buffer.concat(await telemetry.trackJson({ ...q, from: BASE, to: BASE + 10 })).toString()).toBe('[]');
       });
 
       it('retention cuts through long runs exactly', async () => {

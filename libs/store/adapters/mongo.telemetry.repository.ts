@@ -167,8 +167,8 @@ export class MongoTelemetryRepository implements TelemetryRepository {
     });
   }
 
-  async trackJson(q: TrackQuery): Promise<Buffer> {
-    return Buffer.from(JSON.stringify((await this.track(q)).map(toPointView)));
+  async trackJson(q: TrackQuery): Promise<Buffer[]> {
+    return [Buffer.from(JSON.stringify((await this.track(q)).map(toPointView)))];
   }
 
   /**

@@ -92,15 +92,15 @@ export class SqliteHistory {
     );
   }
 
-  /** The same points as the contract's Point JSON array (UTF-8), mostly slices of stored JSON. */
-  trackJson(series: number, tenantId: string, droneId: string, from: number, to: number, limit: number): Buffer {
+  /** The same points as the contract's Point JSON array (UTF-8 pieces), mostly slices of stored JSON. */
+  trackJson(series: number, tenantId: string, droneId: string, from: number, to: number, limit: number): Buffer[] {
     const parts: Buffer[] = [OPEN];
     for (const s of this.segments(series, tenantId, droneId, from, to, limit)) {
       if (parts.length > 1) parts.push(COMMA);
       parts.push('row' in s ? Buffer.from(JSON.stringify(toPointView(s.row))) : s.block.json(s.from, s.to));
     }
     parts.push(CLOSE);
-    return Buffer.concat(parts);
+    return parts;
   }
 
   /**

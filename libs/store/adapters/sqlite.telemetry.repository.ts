@@ -115,10 +115,10 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
     });
   }
 
-  async trackJson(q: TrackQuery): Promise<Buffer> {
+  async trackJson(q: TrackQuery): Promise<Buffer[]> {
     return this.db.run(() => {
       const series = this.readableSeries(q);
-      return series === undefined ? Buffer.from('[]') : this.history.trackJson(series, q.tenantId, q.droneId, q.from, q.to, q.limit);
+      return series === undefined ? [Buffer.from('[]')] : this.history.trackJson(series, q.tenantId, q.droneId, q.from, q.to, q.limit);
     });
   }
 
