@@ -33,6 +33,24 @@ describe('EmbeddedTelemetryQueue log', () => {
     await q.close();
   });
 
+  it('leaves an empty log when it closes with every job acknowledged, and keeps one that is not', async () => {
+    const path = join(dir, 'close-empty.jsonl');
+    const q = new EmbeddedTelemetryQueue({ path });
+    let done = 0;
+    await q.consume(async () => void done++);
+    await Promise.all(Array.from({ length: 5 }, (_, i) => q.enqueue(jobOf(i))));
+    await waitFor(() => done === 5, 10_000, 'all jobs');
+    expect(readFileSync(path, 'utf8').length).toBeGreaterThan(0); // 5 records: below the threshold
+    await q.close();
+    expect(readFileSync(path, 'utf8')).toBe('');
+
+    const kept = join(dir, 'close-kept.jsonl');
+    const idle = new EmbeddedTelemetryQueue({ path: kept });
+    await idle.enqueue(jobOf(1));
+    await idle.close();
+    expect(readFileSync(kept, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
   it('keeps only unacknowledged jobs when compacting at open', async () => {
     const path = join(dir, 'reopen.jsonl');
     const first = new EmbeddedTelemetryQueue({ path });

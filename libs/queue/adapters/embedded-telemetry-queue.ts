@@ -23,6 +23,9 @@ export interface EmbeddedTelemetryQueueOptions {
   maxPendingPoints?: number;
 }
 
+/** With every job acked, a log this big is emptied even before it holds 1000 records. */
+const EMPTY_LOG_AFTER_BYTES = 8 * 1024 * 1024;
+
 /** A job line, or the line that acknowledges it. */
 type LogRecord = { id: number; job: TelemetryJob } | { ack: number };
 
@@ -142,6 +145,8 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     this.retryTimers.clear();
     await this.flushAcks();
     this.room.release(Infinity);
+    // Nothing left to run: the next start reads an empty log instead of replaying acked jobs.
+    if (this.live.size === 0) this.log?.truncate();
     this.log?.close();
   }
 
@@ -207,8 +212,13 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
       if (!this.log) return;
       this.log.appendLazy(ids.map((ack) => ({ ack })));
       this.logRecords += ids.length;
-      // Everything acked: empty the log (cheap, no fsync). Acked jobs dominating a big log: rewrite it.
-      if (this.live.size === 0 && this.logRecords >= Math.min(1000, this.compactAfterRecords)) {
+      // Everything acked: empty the log (cheap, no fsync) once it holds many records or many bytes
+      // (a few hundred 1000-point jobs are tens of MB that a restart would read). Acked jobs
+      // dominating a big log: rewrite it.
+      if (
+        this.live.size === 0 &&
+        (this.logRecords >= Math.min(1000, this.compactAfterRecords) || this.log.bytesWritten >= EMPTY_LOG_AFTER_BYTES)
+      ) {
         if (this.log.truncate()) this.logRecords = 0;
       } else if (
         (this.logRecords >= this.compactAfterRecords || this.log.bytesWritten >= this.compactAfterBytes) &&
