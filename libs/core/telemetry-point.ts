@@ -62,12 +62,3 @@ export function toPointView(p: TelemetryPoint): PointView {
   if (p.accuracy !== undefined) view.accuracy = p.accuracy;
   return view;
 }
-
-/**
- * `{ ...fields, "points": <points> }` as UTF-8 JSON pieces, around the points' JSON array already
- * serialised (TelemetryRepository.trackJson): a 10,000-point body is neither re-encoded nor copied.
- */
-export function withPointsJson(fields: Record<string, string>, points: Buffer[]): Buffer[] {
-  const head = JSON.stringify(fields).slice(0, -1);
-  return [Buffer.from(`${head}${head.length > 1 ? ',' : ''}"points":`), ...points, Buffer.from('}')];
-}

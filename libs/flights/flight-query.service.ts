@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { NotFoundError, withPointsJson, type Drone } from '../core/index.js';
+import { NotFoundError, type Drone } from '../core/index.js';
+import { withPointsJson, type JsonPieces } from '../ops/index.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../store/index.js';
 import { toFlightView, type FlightRecord, type FlightView } from './flight.js';
 import { FLIGHT_REPOSITORY, type FlightRepository } from './flight.repository.port.js';
@@ -43,7 +44,7 @@ export class FlightQueryService {
   }
 
   /** All of the flight's points; the bound only guards against a runaway read. */
-  async track(tenantId: string, id: string): Promise<Buffer[]> {
+  async track(tenantId: string, id: string): Promise<JsonPieces> {
     const f = await this.record(tenantId, id);
     const q = { tenantId, droneId: f.droneId, from: f.startTs, to: f.endTs, limit: FLIGHT_TRACK_MAX_POINTS };
     return withPointsJson({ flightId: f.id, droneId: f.droneId }, await this.telemetry.trackJson(q));

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LIVE_MAP_CACHE, type LiveMapCache } from '../cache/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { NotFoundError, withPointsJson, type BBox, type Drone, type DroneState } from '../core/index.js';
+import { NotFoundError, type BBox, type Drone, type DroneState } from '../core/index.js';
+import { withPointsJson, type JsonPieces } from '../ops/index.js';
 import { droneCacheKey } from '../identity/index.js';
 import { IDENTITY_REPOSITORY, TELEMETRY_REPOSITORY, type IdentityRepository, type TelemetryRepository } from '../store/index.js';
 import { FeatureJsonCache } from './feature-json.js';
@@ -42,7 +43,7 @@ export class DroneQueryService {
   }
 
   /** History stays readable after deletion, so deleted drones of the tenant are found here. */
-  async track(tenantId: string, droneId: string, from: number, to: number, limit: number): Promise<Buffer[]> {
+  async track(tenantId: string, droneId: string, from: number, to: number, limit: number): Promise<JsonPieces> {
     const drone = await this.identity.findDrone(tenantId, droneId, { includeDeleted: true });
     if (!drone) throw new NotFoundError('drone');
     // The store hands out the points' JSON (mostly stored that way): 10,000 points are not re-serialised.

@@ -9,3 +9,4 @@ export * from './redact.js';
 export * from './request-helpers.js';
 export * from './store-logger.js';
 export * from './query-params.js';
+export * from './json-pieces.js';

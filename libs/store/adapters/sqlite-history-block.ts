@@ -63,10 +63,6 @@ export class HistoryBlock {
     return (this.decompressed ??= brotliDecompressSync(this.row.body, { chunkSize: Math.max(64, this.end(this.row.count - 1) + 1) }));
   }
 
-  get count(): number {
-    return this.row.count;
-  }
-
   tsAt(i: number): number {
     return this.row.ts.readDoubleLE(i * 8);
   }

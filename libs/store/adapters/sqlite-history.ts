@@ -7,7 +7,7 @@ import { HISTORY_COLUMNS, HISTORY_PARAMS, PointRows, pointFromRow } from './sqli
 /** Rows per multi-row INSERT (13 parameters each): measured ~40 % less CPU per point than one row per call. */
 const ROWS_PER_INSERT = 100;
 /** Points per block at most: a 10,000-point track is ~20 rows. */
-export const BLOCK_POINTS = 512;
+const BLOCK_POINTS = 512;
 /** A drone's in-order points become blocks once this many are waiting (a 1 Hz drone: every ~4 min). */
 export const SEAL_AT = 256;
 
@@ -195,11 +195,10 @@ export class PendingRows {
   }
 }
 
-/** Sorted by ts, the first of each repeated ts kept. */
+/** Sorted by ts, the first of each repeated ts kept (Array.prototype.sort is stable). */
 function uniqueByTs(points: readonly TelemetryPoint[]): TelemetryPoint[] {
-  const sorted = points.map((p, i) => ({ p, i })).sort((a, b) => a.p.ts - b.p.ts || a.i - b.i);
   const out: TelemetryPoint[] = [];
-  for (const { p } of sorted) if (out.length === 0 || out[out.length - 1].ts !== p.ts) out.push(p);
+  for (const p of [...points].sort((a, b) => a.ts - b.ts)) if (out.length === 0 || out[out.length - 1].ts !== p.ts) out.push(p);
   return out;
 }
 
