@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   newestPerDrone,
-  pointKey,
   stateFromPoint,
   UnavailableError,
   type DeviceKeyOwner,
@@ -49,8 +48,8 @@ export class IngestService {
     const { items, batch } = this.envelope(body);
     const rejected: IngestResult['rejected'] = [];
     const fresh: TelemetryPoint[] = [];
-    const keys: string[] = [];
-    const inRequest = new Set<string>();
+    // One drone per request (the key's): a repeat within it is a repeated timestamp.
+    const inRequest = new Set<number>();
     let duplicates = 0;
 
     for (let index = 0; index < items.length; index++) {
@@ -67,13 +66,11 @@ export class IngestService {
       point.tenantId = owner.tenantId;
       point.droneId = owner.droneId;
       point.receivedAt = now;
-      const key = pointKey(point);
-      if (inRequest.has(key) || this.recent.has(key)) {
+      if (inRequest.has(point.ts) || this.recent.has(owner.droneId, point.ts)) {
         duplicates++;
         continue;
       }
-      inRequest.add(key);
-      keys.push(key);
+      inRequest.add(point.ts);
       fresh.push(point);
     }
 
@@ -91,7 +88,7 @@ export class IngestService {
         });
         throw new UnavailableError('the telemetry queue is unavailable; nothing was accepted, retry shortly');
       }
-      for (const key of keys) this.recent.add(key);
+      for (const p of fresh) this.recent.add(owner.droneId, p.ts);
       this.publishLive(fresh);
     }
     this.metrics.ingestPoints.inc({ outcome: 'accepted' }, fresh.length);
