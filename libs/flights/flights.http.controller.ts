@@ -1,12 +1,11 @@
-import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, UseGuards, type StreamableFile } from '@nestjs/common';
 import { InvalidInputError } from '../core/index.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { Readable } from 'node:stream';
 import { AllowQueryToken, type UserRequest } from '../identity/index.js';
 import { ParseIdPipe } from '../identity/index.js';
 import { UserAuthGuard } from '../identity/index.js';
-import { onlyParams, parseLimit, parseTime, sendJsonPieces } from '../ops/index.js';
+import { onlyParams, parseLimit, parseTime, jsonPiecesBody } from '../ops/index.js';
 import { EXPORT_FORMAT_NAMES, parseExportFormat } from './export/export-formats.js';
 import { FlightExportService, MAX_EXPORT_POINTS } from './flight-export.service.js';
 import { decodeFlightCursor, encodeFlightCursor, parseOptionalId } from './flight-params.js';
@@ -66,10 +65,10 @@ export class FlightsHttpController {
     @Param('id', ParseIdPipe) id: string,
     @Query() query: Record<string, unknown>,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Readable> {
+  ): Promise<StreamableFile> {
     onlyParams(query, []);
     const json = await this.flights.track(req.user!.tenantId, id);
-    return sendJsonPieces(reply, json);
+    return jsonPiecesBody(json, reply);
   }
 
   @Get(':id/export')

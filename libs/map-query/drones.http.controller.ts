@@ -1,13 +1,12 @@
-import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, UseGuards, type StreamableFile } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { Readable } from 'node:stream';
 import { InvalidInputError } from '../core/index.js';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { UserRequest } from '../identity/index.js';
 import { ParseIdPipe } from '../identity/index.js';
 import { UserAuthGuard } from '../identity/index.js';
 import { DroneQueryService } from './drone-query.service.js';
-import { decodeCursor, encodeCursor, onlyParams, parseLimit, parseTime, sendJsonPieces } from '../ops/index.js';
+import { decodeCursor, encodeCursor, onlyParams, parseLimit, parseTime, jsonPiecesBody } from '../ops/index.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -48,13 +47,13 @@ export class DronesHttpController {
     @Param('id', ParseIdPipe) id: string,
     @Query() query: Record<string, unknown>,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Readable> {
+  ): Promise<StreamableFile> {
     onlyParams(query, ['from', 'to', 'limit']);
     const to = parseTime('to', query.to) ?? Date.now();
     const from = parseTime('from', query.from) ?? to - HOUR_MS;
     if (from > to) throw new InvalidInputError('from must not be after to');
     const limit = parseLimit(query.limit, 1000, 10_000);
     const json = await this.drones.track(req.user!.tenantId, id, from, to, limit);
-    return sendJsonPieces(reply, json);
+    return jsonPiecesBody(json, reply);
   }
 }

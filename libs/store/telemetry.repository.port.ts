@@ -30,14 +30,24 @@ export interface TelemetryRepository {
   scanStates(after: string | null, limit: number): Promise<DroneState[]>;
   /** Points with from <= ts <= to, ascending by ts, at most limit. */
   track(query: TrackQuery): Promise<TelemetryPoint[]>;
-  /**
-   * The same points as `track`, as the contract's JSON array of Point in UTF-8 (what track
-   * responses send), in pieces to be sent one after the other: joining them would copy the body.
-   */
-  trackJson(query: TrackQuery): Promise<Buffer[]>;
+  /** The same points as `track`, as the JSON that track responses send. */
+  trackJson(query: TrackQuery): Promise<TrackJson>;
   /** Retention: removes history older than the cut-off; returns how many went. */
   deleteHistoryBefore(ts: number): Promise<number>;
 
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A track as the contract's JSON array of Point in UTF-8, in pieces to be sent one after the
+ * other (joining them would copy the body).
+ */
+export interface TrackJson {
+  pieces: Buffer[];
+  /**
+   * Gives back pooled memory the pieces may be views of: call it once they are sent or dropped,
+   * and not use them after. Idempotent.
+   */
+  release(): void;
 }

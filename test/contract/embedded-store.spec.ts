@@ -86,6 +86,28 @@ describe('embedded store on SQLite', () => {
     await closeAll(store);
   });
 
+  it('decompresses track reads into lent memory, reused once a read is released', async () => {
+    const store = await openEmbeddedStore(freshDir());
+    const t = newId();
+    const d = newId();
+    await store.telemetry.insertHistory(Array.from({ length: 1000 }, (_, i) => pointOf(t, d, 10_000 + i)));
+    const q = { tenantId: t, droneId: d, from: 0, to: 1e9, limit: 10_000 };
+    // The memory behind the biggest piece: a block's JSON, not a copy of it.
+    const memoryOf = (json: { pieces: Buffer[] }) => json.pieces.reduce((a, b) => (b.length > a.length ? b : a)).buffer;
+    const first = await store.telemetry.trackJson(q);
+    const second = await store.telemetry.trackJson(q);
+    expect(memoryOf(second)).not.toBe(memoryOf(first));
+    const text = Buffer.concat(first.pieces).toString();
+    first.release();
+    const third = await store.telemetry.trackJson(q);
+    expect(memoryOf(third)).toBe(memoryOf(first));
+    expect(Buffer.concat(third.pieces).toString()).toBe(text);
+    expect(JSON.parse(text)).toHaveLength(1000);
+    second.release();
+    third.release();
+    await closeAll(store);
+  });
+
   it('answers 503 (UnavailableError) when the disk is full, keeps what it stored, and recovers', async () => {
     const store = await openEmbeddedStore(freshDir(), quiet);
     const t = newId();

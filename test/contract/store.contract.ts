@@ -354,7 +354,14 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         const q = { tenantId: t, droneId: d, from: BASE, to: BASE * 2, limit: 10_000 };
         expect(await telemetry.track(q)).toStrictEqual(expected);
         const views = (points: TelemetryPoint[]) => points.map(toPointView);
-        expect(JSON.parse(Buffer.concat(await telemetry.trackJson(q)).toString())).toStrictEqual(views(expected));
+        // The JSON as sent, then its memory given back (as a response does once it is sent).
+        const jsonOf = async (query: typeof q) => {
+          const json = await telemetry.trackJson(query);
+          const text = Buffer.concat(json.pieces).toString();
+          json.release();
+          return text;
+        };
+        expect(JSON.parse(await jsonOf(q))).toStrictEqual(views(expected));
         // Windows that start and end inside runs, with limits that stop inside them.
         for (const [from, to, limit] of [
           [at(37).ts, at(1500).ts, 10_000],
@@ -364,10 +371,20 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         ]) {
           const want = expected.filter((p) => p.ts >= from && p.ts <= to).slice(0, limit);
           expect(await telemetry.track({ ...q, from, to, limit })).toStrictEqual(want);
-          expect(Buffer.concat(await telemetry.trackJson({ ...q, from, to, limit })).toString()).toBe(JSON.stringify(views(want)));
+          expect(await jsonOf({ ...q, from, to, limit })).toBe(JSON.stringify(views(want)));
         }
-        expect(Buffer.concat(await telemetry.trackJson({ ...q, tenantId: newId() })).toString()).toBe('[]');
-        expect(Buffer.concat(await telemetry.trackJson({ ...q, from: BASE, to: BASE + 10 })).toString()).toBe('[]');
+        expect(await jsonOf({ ...q, tenantId: newId() })).toBe('[]');
+        expect(await jsonOf({ ...q, from: BASE, to: BASE + 10 })).toBe('[]');
+
+        // Reads not yet released never share memory; a release may be repeated.
+        const window = { ...q, from: at(1500).ts, to: at(2301).ts };
+        const [whole, part] = [await telemetry.trackJson(q), await telemetry.trackJson(window)];
+        const again = await telemetry.trackJson(q);
+        expect(JSON.parse(Buffer.concat(whole.pieces).toString())).toStrictEqual(views(expected));
+        expect(Buffer.concat(part.pieces).toString()).toBe(JSON.stringify(views(expected.filter((p) => p.ts >= window.from))));
+        expect(Buffer.concat(again.pieces).toString()).toBe(Buffer.concat(whole.pieces).toString());
+        for (const json of [whole, part, again, whole]) json.release();
+        expect(JSON.parse(await jsonOf(q))).toStrictEqual(views(expected));
       });
 
       it('retention cuts through long runs exactly', async () => {

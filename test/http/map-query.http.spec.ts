@@ -1,3 +1,4 @@
+import { get, type IncomingMessage } from 'node:http';
 import { Api, makeTenant, point, readSse, startTestApp, waitFor, type TenantFixture, type TestApp } from '../support/test-app.js';
 
 describe('map-query HTTP contract', () => {
@@ -110,6 +111,55 @@ describe('map-query HTTP contract', () => {
       const limited = await q('from=2024-06-01T00:00:00Z&to=2024-06-02T00:00:00Z&limit=3');
       expect(limited.body.points.map((p: { timestamp: string }) => p.timestamp)).toEqual(stamps.slice(0, 3));
     });
+    it('concurrent, stalled, aborted and repeated reads of long tracks each get their own points', async () => {
+      // Batches are stored as blocks, which a read decompresses into memory lent to its response
+      // until the response is over: no read may see bytes of another, nor lose memory to a client
+      // that stalls, leaves or asks for the headers only.
+      const day = Date.parse('2024-07-01T00:00:00Z');
+      const drones = [a.drones[0], a.drones[1]];
+      for (const [k, d] of drones.entries()) {
+        for (let batch = 0; batch < 10; batch++) {
+          const points = Array.from({ length: 1000 }, (_, i) => {
+            const n = batch * 1000 + i;
+            return point({ timestamp: day + n * 1000, lat: 40 + k + n / 1e6 });
+          });
+          expect((await api.post('/api/v1/telemetry', { points }, d.deviceKey)).status).toBe(202);
+        }
+      }
+      const path = (d: { id: string }) => `/api/v1/drones/${d.id}/track?from=2024-07-01T00:00:00Z&to=2024-07-02T00:00:00Z&limit=10000`;
+      const headers = { authorization: `Bearer ${a.viewerToken}` };
+      const read = async (d: { id: string }) => (await fetch(`${app.url}${path(d)}`, { headers })).text();
+      await waitFor(async () => (JSON.parse(await read(drones[1])).points?.length ?? 0) === 10_000, 20_000, 'tracks stored');
+      const want = await Promise.all(drones.map((d) => read(d)));
+      expect(JSON.parse(want[1]).points[9999].lat).toBe(41 + 9999 / 1e6);
+
+      // A client that stops reading after the first bytes, while others read the other drone.
+      const stalled = await new Promise<IncomingMessage>((resolve, reject) =>
+        get(`${app.url}${path(drones[0])}`, { headers }, (res) => {
+          res.pause();
+          resolve(res);
+        }).on('error', reject),
+      );
+      for (let i = 0; i < 4; i++) expect(await read(drones[1])).toBe(want[1]);
+      const chunks: Buffer[] = [];
+      stalled.on('data', (c: Buffer) => chunks.push(c));
+      await new Promise((resolve) => stalled.on('end', resolve).resume());
+      expect(Buffer.concat(chunks).toString()).toBe(want[0]);
+
+      const together = await Promise.all(Array.from({ length: 12 }, (_, i) => read(drones[i % 2])));
+      together.forEach((text, i) => expect(text).toBe(want[i % 2]));
+      // Clients that leave after the headers, and a HEAD: their memory comes back, later reads are intact.
+      for (let i = 0; i < 12; i++) {
+        const gone = new AbortController();
+        const res = await fetch(`${app.url}${path(drones[i % 2])}`, { headers, signal: gone.signal });
+        expect(res.status).toBe(200);
+        gone.abort();
+      }
+      expect((await fetch(`${app.url}${path(drones[0])}`, { method: 'HEAD', headers })).status).toBe(200);
+      const after = await Promise.all(Array.from({ length: 12 }, (_, i) => read(drones[i % 2])));
+      after.forEach((text, i) => expect(text).toBe(want[i % 2]));
+    });
+
     it('defaults to the last hour', async () => {
       const recent = (await q('')).body.points;
       expect(recent).toHaveLength(1);

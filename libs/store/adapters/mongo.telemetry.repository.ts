@@ -14,7 +14,7 @@
  */
 import type { Collection, Filter } from 'mongodb';
 import { toPointView, type DroneState, type TelemetryPoint } from '../../core/index.js';
-import type { TelemetryRepository, TrackQuery } from '../telemetry.repository.port.js';
+import type { TelemetryRepository, TrackJson, TrackQuery } from '../telemetry.repository.port.js';
 import {
   connectMongo,
   duplicateKeyErrors,
@@ -167,8 +167,8 @@ export class MongoTelemetryRepository implements TelemetryRepository {
     });
   }
 
-  async trackJson(q: TrackQuery): Promise<Buffer[]> {
-    return [Buffer.from(JSON.stringify((await this.track(q)).map(toPointView)))];
+  async trackJson(q: TrackQuery): Promise<TrackJson> {
+    return { pieces: [Buffer.from(JSON.stringify((await this.track(q)).map(toPointView)))], release: () => undefined };
   }
 
   /**

@@ -1,5 +1,7 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { toPointView, type PointView, type TelemetryPoint } from '../../core/index.js';
+import { brotliDecompressInto } from './brotli-into.js';
+import type { SlabLease } from './slab-pool.js';
 
 /**
  * A run of one drone's points stored as one row of `history_blocks`: the points already
@@ -55,12 +57,16 @@ export class HistoryBlock {
 
   /**
    * The decompressed JSON, on first use: a duplicate check needs only the timestamps. Its length
-   * is known (the last end offset), so the output is one allocation of that size, not 16 KiB
-   * chunks joined by one more copy: a track allocates half the memory (garbage collection was
-   * its tail latency).
+   * is known (the last end offset), so the output is one buffer of that size: memory lent by
+   * `lease` when there is one (a track read), else one allocation (not 16 KiB chunks joined by
+   * one more copy). Garbage collection of these buffers was the track's tail latency.
    */
-  private get text(): Buffer {
-    return (this.decompressed ??= brotliDecompressSync(this.row.body, { chunkSize: Math.max(64, this.end(this.row.count - 1) + 1) }));
+  private text(lease?: SlabLease): Buffer {
+    if (this.decompressed) return this.decompressed;
+    const length = this.end(this.row.count - 1);
+    const lent = lease?.alloc(length + 1);
+    const into = lent ? brotliDecompressInto(this.row.body, lent) : null;
+    return (this.decompressed = into ?? brotliDecompressSync(this.row.body, { chunkSize: Math.max(64, length + 1) }));
   }
 
   tsAt(i: number): number {
@@ -91,8 +97,8 @@ export class HistoryBlock {
   }
 
   /** The JSON of points [from, to), comma-joined: a view of the decompressed body, not a copy. */
-  json(from: number, to: number): Buffer {
-    return this.text.subarray(this.start(from), this.end(to - 1));
+  json(from: number, to: number, lease?: SlabLease): Buffer {
+    return this.text(lease).subarray(this.start(from), this.end(to - 1));
   }
 
   /** Points [from, to) back as TelemetryPoints of the given drone. */
@@ -138,7 +144,7 @@ export class HistoryBlock {
       ts: Buffer.from(row.ts.subarray(from * 8)),
       received: Buffer.from(row.received.subarray(from * 8)),
       ends,
-      body: brotliCompressSync(this.text.subarray(offset), BROTLI),
+      body: brotliCompressSync(this.text().subarray(offset), BROTLI),
     };
   }
 

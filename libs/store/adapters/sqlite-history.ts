@@ -3,6 +3,7 @@ import { toPointView, type TelemetryPoint } from '../../core/index.js';
 import type { SqliteDatabase } from '../../sqlite/index.js';
 import { encodeBlock, HistoryBlock, type HistoryBlockRow } from './sqlite-history-block.js';
 import { HISTORY_COLUMNS, HISTORY_PARAMS, PointRows, pointFromRow } from './sqlite-point-rows.js';
+import type { SlabLease } from './slab-pool.js';
 
 /** Rows per multi-row INSERT (13 parameters each): measured ~40 % less CPU per point than one row per call. */
 const ROWS_PER_INSERT = 100;
@@ -92,12 +93,15 @@ export class SqliteHistory {
     );
   }
 
-  /** The same points as the contract's Point JSON array (UTF-8 pieces), mostly slices of stored JSON. */
-  trackJson(series: number, tenantId: string, droneId: string, from: number, to: number, limit: number): Buffer[] {
+  /**
+   * The same points as the contract's Point JSON array (UTF-8 pieces), mostly slices of stored
+   * JSON, decompressed into `lease`'s memory where it has room.
+   */
+  trackJson(series: number, tenantId: string, droneId: string, from: number, to: number, limit: number, lease?: SlabLease): Buffer[] {
     const parts: Buffer[] = [OPEN];
     for (const s of this.segments(series, tenantId, droneId, from, to, limit)) {
       if (parts.length > 1) parts.push(COMMA);
-      parts.push('row' in s ? Buffer.from(JSON.stringify(toPointView(s.row))) : s.block.json(s.from, s.to));
+      parts.push('row' in s ? Buffer.from(JSON.stringify(toPointView(s.row))) : s.block.json(s.from, s.to, lease));
     }
     parts.push(CLOSE);
     return parts;

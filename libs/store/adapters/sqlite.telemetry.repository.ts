@@ -1,12 +1,13 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Statement } from 'better-sqlite3';
 import type { DroneState, TelemetryPoint } from '../../core/index.js';
-import type { TelemetryRepository, TrackQuery } from '../telemetry.repository.port.js';
+import type { TelemetryRepository, TrackJson, TrackQuery } from '../telemetry.repository.port.js';
 import type { SqliteDatabase } from '../../sqlite/index.js';
 import { STATE_COLUMNS, stateFromRow, stateParams, type StateRow } from './sqlite-point-rows.js';
 import { EMPTY_TAIL, PendingRows, prepareRowInserts, SqliteHistory, type SeriesTail } from './sqlite-history.js';
 import { TELEMETRY_MIGRATIONS } from './sqlite.telemetry.schema.js';
 import { newestStatePerDrone } from './state-candidates.js';
+import { SlabPool } from './slab-pool.js';
 
 interface Series {
   id: number;
@@ -35,6 +36,8 @@ const SERIES_CACHE_MAX = 100_000;
 export class SqliteTelemetryRepository implements TelemetryRepository {
   private readonly sql: ReturnType<typeof prepare>;
   private readonly history: SqliteHistory;
+  /** Memory that track reads decompress blocks into, reused from one response to the next. */
+  private readonly trackMemory = new SlabPool();
   private readonly series = new Map<string, Series>();
   private readonly retentionChunk: number;
   private closed = false;
@@ -115,11 +118,18 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
     });
   }
 
-  async trackJson(q: TrackQuery): Promise<Buffer[]> {
-    return this.db.run(() => {
-      const series = this.readableSeries(q);
-      return series === undefined ? [Buffer.from('[]')] : this.history.trackJson(series, q.tenantId, q.droneId, q.from, q.to, q.limit);
-    });
+  async trackJson(q: TrackQuery): Promise<TrackJson> {
+    const lease = this.trackMemory.lease();
+    try {
+      const pieces = await this.db.run(() => {
+        const series = this.readableSeries(q);
+        return series === undefined ? [Buffer.from('[]')] : this.history.trackJson(series, q.tenantId, q.droneId, q.from, q.to, q.limit, lease);
+      });
+      return { pieces, release: lease.release };
+    } catch (err) {
+      lease.release();
+      throw err;
+    }
   }
 
   /**
