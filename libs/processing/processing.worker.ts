@@ -2,12 +2,22 @@ import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplication
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { APP_LOGGER, type JsonLogger } from '../ops/index.js';
 import { AppMetrics } from '../ops/index.js';
-import { TELEMETRY_QUEUE, type TelemetryQueue } from '../queue/index.js';
+import { TELEMETRY_QUEUE, type MergeOptions, type TelemetryQueue } from '../queue/index.js';
 import { FLIGHT_REPOSITORY, type FlightRepository } from '../flights/index.js';
 import { TELEMETRY_REPOSITORY, type TelemetryRepository } from '../store/index.js';
 import { TelemetryProcessor } from './telemetry.processor.js';
 
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+
+/**
+ * The processor takes any set of points, so a queue that can may merge waiting jobs: single-point
+ * requests make jobs of ~20 points over ~20 drones, and a run then pays its fixed costs (a
+ * transaction, a state and a flight write per drone) for one point each. Letting them gather for
+ * up to 100 ms gives runs of several points per drone (measured, embedded, 50 connections of
+ * single points: 4,300 → 7,000 requests/s). The live map does not wait for it (ingest's live
+ * lane); history, states, alerts and flights are written that much later at most.
+ */
+export const PROCESSOR_MERGE: MergeOptions = { maxPoints: 5000, minPoints: 2000, lingerMs: 100 };
 
 /**
  * The processor role's lifecycle: consume the queue from start-up, sweep retention hourly, and on
@@ -41,7 +51,7 @@ export class ProcessingWorker implements OnApplicationBootstrap, BeforeApplicati
           throw err;
         }
       },
-      { concurrency: this.config.processorConcurrency },
+      { concurrency: this.config.processorConcurrency, merge: PROCESSOR_MERGE },
     );
     this.retentionTimer = setInterval(() => void this.sweepRetention(), RETENTION_SWEEP_MS);
     this.retentionTimer.unref();

@@ -12,6 +12,20 @@ export type TelemetryJobHandler = (job: TelemetryJob) => Promise<void>;
 export interface ConsumeOptions {
   /** How many jobs run at once in this process. */
   concurrency?: number;
+  /**
+   * For a handler that takes any set of points: the adapter may hand it the points of several
+   * waiting jobs in one call (a failed call's jobs are then retried one by one). Adapters that
+   * cannot merge ignore it; without it every call is one job.
+   */
+  merge?: MergeOptions;
+}
+
+export interface MergeOptions {
+  /** Points in one call at most (a bigger job still runs, alone). */
+  maxPoints: number;
+  /** With fewer points than this waiting, wait up to `lingerMs` for more to gather. */
+  minPoints: number;
+  lingerMs: number;
 }
 
 /**

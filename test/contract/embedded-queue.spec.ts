@@ -139,3 +139,61 @@ describe('EmbeddedTelemetryQueue log', () => {
     await q.close();
   });
 });
+
+describe('EmbeddedTelemetryQueue merging waiting jobs (ConsumeOptions.merge)', () => {
+  const merge = { maxPoints: 50, minPoints: 20, lingerMs: 150 };
+  const stampsOf = (calls: { points: { ts: number }[] }[]) => calls.flatMap((c) => c.points.map((p) => p.ts));
+
+  it('hands over the points of waiting jobs together, each point once, within maxPoints', async () => {
+    const q = new EmbeddedTelemetryQueue({ path: join(dir, 'merge.jsonl') });
+    await Promise.all(Array.from({ length: 120 }, (_, i) => q.enqueue(jobOf(i))));
+    const calls: { points: { ts: number }[] }[] = [];
+    await q.consume(async (job) => void calls.push(job), { concurrency: 2, merge });
+    await waitFor(() => stampsOf(calls).length === 120, 10_000, 'all points');
+    expect(new Set(stampsOf(calls)).size).toBe(120);
+    expect(calls.length).toBeLessThan(10);
+    expect(Math.max(...calls.map((c) => c.points.length))).toBeLessThanOrEqual(merge.maxPoints);
+    await waitFor(async () => (await q.depth()) === 0, 5_000, 'all acknowledged');
+    await q.close();
+  });
+
+  it('lets a few points gather for lingerMs, but not a job as big as minPoints', async () => {
+    const q = new EmbeddedTelemetryQueue();
+    const calls: { at: number; points: number }[] = [];
+    const started = performance.now();
+    await q.consume(async (job) => void calls.push({ at: performance.now() - started, points: job.points.length }), { merge });
+    await q.enqueue(jobOf(1));
+    await sleep(20);
+    await q.enqueue(jobOf(2));
+    await waitFor(() => calls.length === 1, 5_000, 'the lingering call');
+    expect(calls[0].points).toBe(2);
+    expect(calls[0].at).toBeGreaterThanOrEqual(merge.lingerMs - 5);
+    const big = { points: Array.from({ length: merge.minPoints }, (_, i) => jobOf(100 + i).points[0]) };
+    const bigAt = performance.now() - started;
+    await q.enqueue(big);
+    await waitFor(() => calls.length === 2, 5_000, 'the big job');
+    expect(calls[1].points).toBe(merge.minPoints);
+    expect(calls[1].at - bigAt).toBeLessThan(merge.lingerMs);
+    await q.close();
+  });
+
+  it('retries the jobs of a failed call one by one, so one bad job cannot hold back the others', async () => {
+    const q = new EmbeddedTelemetryQueue({ retryDelayMs: 20 });
+    const bad = jobOf(13).points[0].ts;
+    const delivered: number[] = [];
+    const sizes: number[] = [];
+    await q.consume(
+      async (job) => {
+        sizes.push(job.points.length);
+        if (job.points.some((p) => p.ts === bad)) throw new Error('this point cannot be stored (expected by the test)');
+        delivered.push(...job.points.map((p) => p.ts));
+      },
+      { merge: { ...merge, lingerMs: 10 } },
+    );
+    await Promise.all(Array.from({ length: 30 }, (_, i) => q.enqueue(jobOf(i))));
+    await waitFor(() => delivered.length === 29, 5_000, 'every other job');
+    expect(new Set(delivered).size).toBe(29);
+    expect(sizes[0]).toBeGreaterThan(1);
+    await q.close();
+  });
+});

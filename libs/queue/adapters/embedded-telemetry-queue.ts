@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { AppendLog } from './append-log.js';
 import { Fifo } from './fifo.js';
 import { PointBudget } from './point-budget.js';
-import type { ConsumeOptions, TelemetryJob, TelemetryJobHandler, TelemetryQueue } from '../telemetry-queue.port.js';
+import type { ConsumeOptions, MergeOptions, TelemetryJob, TelemetryJobHandler, TelemetryQueue } from '../telemetry-queue.port.js';
 
 export interface EmbeddedTelemetryQueueOptions {
   /** JSON-lines log that makes jobs survive a restart; without it the queue lives in memory only. */
@@ -33,6 +33,8 @@ interface Entry {
   id: number;
   job: TelemetryJob;
   attempts: number;
+  /** When it became ready (performance.now()). */
+  readyAt?: number;
 }
 
 /**
@@ -51,6 +53,8 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
   /** Every job not acked yet, in enqueue order, including those whose append is still in flight. */
   private readonly live = new Map<number, TelemetryJob>();
   private readonly ready = new Fifo<Entry>();
+  private readyPoints = 0;
+  private lingerTimer: NodeJS.Timeout | null = null;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private nextId = 1;
   private logRecords = 0;
@@ -61,6 +65,7 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
 
   private handler: TelemetryJobHandler | null = null;
   private concurrency = 1;
+  private merge: MergeOptions | null = null;
   private running = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
@@ -83,7 +88,7 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     });
     for (const [id, job] of this.live) {
       this.room.take(job.points.length);
-      this.ready.push({ id, job, attempts: 0 });
+      this.makeReady({ id, job, attempts: 0 });
     }
     if (this.live.size > 0) this.logger.log(`redelivering ${this.live.size} unacknowledged job(s) from ${options.path}`);
     // Always start from a fresh log of the unacked jobs: it drops acked ones, and a line torn by a
@@ -107,7 +112,7 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
         throw err;
       }
     }
-    this.ready.push({ id, job, attempts: 0 });
+    this.makeReady({ id, job, attempts: 0 });
     this.pump();
   }
 
@@ -115,11 +120,14 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     if (this.closed) throw new Error('telemetry queue is closed');
     this.handler = handler;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.merge = options.merge ?? null;
     this.pump();
   }
 
   async stopConsuming(): Promise<void> {
     this.handler = null;
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
     if (this.running === 0) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
@@ -150,21 +158,59 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     this.log?.close();
   }
 
+  private makeReady(entry: Entry): void {
+    entry.readyAt = performance.now();
+    this.ready.push(entry);
+    this.readyPoints += entry.job.points.length;
+  }
+
   private pump(): void {
     while (this.handler && !this.closed && this.running < this.concurrency) {
-      const entry = this.ready.take();
-      if (!entry) return;
-      void this.run(this.handler, entry);
+      if (this.lingering()) return;
+      const batch = this.takeReady();
+      if (!batch) return;
+      void this.run(this.handler, batch);
     }
   }
 
-  private async run(handler: TelemetryJobHandler, entry: Entry): Promise<void> {
+  /** Whether to let a few fresh points gather a little longer (merge.minPoints); arms the timer that ends it. */
+  private lingering(): boolean {
+    const first = this.ready.peek();
+    if (!this.merge || !first || first.attempts > 0 || this.readyPoints >= this.merge.minPoints) return false;
+    const wait = first.readyAt! + this.merge.lingerMs - performance.now();
+    if (wait <= 0) return false;
+    this.lingerTimer ??= setTimeout(() => {
+      this.lingerTimer = null;
+      this.pump();
+    }, wait);
+    this.lingerTimer.unref();
+    return true;
+  }
+
+  /** The next ready job, and when merging, the fresh ones behind it up to merge.maxPoints. A retry runs alone. */
+  private takeReady(): Entry[] | null {
+    const first = this.ready.take();
+    if (!first) return null;
+    this.readyPoints -= first.job.points.length;
+    const batch = [first];
+    if (!this.merge || first.attempts > 0) return batch;
+    let points = first.job.points.length;
+    for (let next = this.ready.peek(); next && next.attempts === 0; next = this.ready.peek()) {
+      if (points + next.job.points.length > this.merge.maxPoints) break;
+      batch.push(this.ready.take()!);
+      points += next.job.points.length;
+      this.readyPoints -= next.job.points.length;
+    }
+    return batch;
+  }
+
+  private async run(handler: TelemetryJobHandler, batch: Entry[]): Promise<void> {
     this.running++;
     try {
-      await handler(entry.job);
-      this.ack(entry.id);
+      await handler(batch.length === 1 ? batch[0].job : { points: batch.flatMap((e) => e.job.points) });
+      for (const entry of batch) this.ack(entry.id);
     } catch (err) {
-      this.retryLater(entry, err);
+      for (const entry of batch) this.retryLater(entry, err);
     } finally {
       this.running--;
       if (this.running === 0 && !this.handler) this.idleWaiters.splice(0).forEach((resolve) => resolve());
@@ -178,7 +224,7 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     this.logger.warn(`job ${entry.id} failed (attempt ${entry.attempts}), retrying in ${delay} ms: ${String(err)}`);
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
-      this.ready.push(entry);
+      this.makeReady(entry);
       this.pump();
     }, delay);
     // A pending retry must not keep the process alive; an unacked job comes back on restart anyway.
