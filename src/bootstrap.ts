@@ -80,9 +80,11 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
 
 function registerHttpHooks(app: NestFastifyApplication, metrics: AppMetrics, config: AppConfig, logger: JsonLogger): void {
   const instance = app.getHttpAdapter().getInstance();
+  // Looked up once: app.get() searches the module graph (measured ~1 % of single-point ingest).
+  const readiness = app.get(Readiness);
   // While draining, API requests go elsewhere: readiness is already failing.
   instance.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (app.get(Readiness).draining && req.url.startsWith('/api/')) {
+    if (readiness.draining && req.url.startsWith('/api/')) {
       await reply.status(503).header('Retry-After', '5').send(errorBody(503, 'this instance is shutting down; retry'));
     }
   });
