@@ -158,7 +158,13 @@ async function trackOf(url: string, token: string, droneId: string, from: number
  * joining and checking the body do not. node:http, not fetch: on this 2-core machine fetch's own
  * work (and the client's GC) added up to 20 ms to the p99 of the same server.
  */
-function trackResponse(url: string, token: string, droneId: string, from: number, to: number): Promise<{ body: Buffer; lastByteAt: number }> {
+function trackResponse(
+  url: string,
+  token: string,
+  droneId: string,
+  from: number,
+  to: number,
+): Promise<{ body: Buffer; lastByteAt: number }> {
   const q = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&limit=10000`;
   return new Promise((resolve, reject) => {
     const req = get(`${url}/api/v1/drones/${droneId}/track?${q}`, { headers: { authorization: `Bearer ${token}` } }, (res) => {

@@ -123,7 +123,9 @@ export class SqliteTelemetryRepository implements TelemetryRepository {
     try {
       const pieces = await this.db.run(() => {
         const series = this.readableSeries(q);
-        return series === undefined ? [Buffer.from('[]')] : this.history.trackJson(series, q.tenantId, q.droneId, q.from, q.to, q.limit, lease);
+        return series === undefined
+          ? [Buffer.from('[]')]
+          : this.history.trackJson(series, q.tenantId, q.droneId, q.from, q.to, q.limit, lease);
       });
       return { pieces, release: lease.release };
     } catch (err) {
