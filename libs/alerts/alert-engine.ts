@@ -57,14 +57,15 @@ export class AlertEngine {
     const [states, index] = await Promise.all([this.telemetry.getStates(tenantId, ids), this.fences.get(tenantId)]);
     const deadlines: DueDrone[] = [];
     await this.locks.forEach(ids, async (droneId) => {
-      const list = drones.get(droneId)!.sort((a, b) => a.ts - b.ts);
+      const arrived = drones.get(droneId)!;
+      const list = withoutLateArrivals(arrived).sort((a, b) => a.ts - b.ts);
       await this.judgeUnderLock(tenantId, droneId, list, states.get(droneId), index);
-      deadlines.push({ tenantId, droneId, dueAt: Math.max(...list.map((p) => p.receivedAt)) + this.offlineAfterMs });
+      deadlines.push({ tenantId, droneId, dueAt: Math.max(...arrived.map((p) => p.receivedAt)) + this.offlineAfterMs });
     });
     await this.deadlines.schedule(deadlines);
   }
 
-  /** One drone's points (ascending), while holding its lock. */
+  /** One drone's points (ascending; all of them late ones only for the offline alert), while holding its lock. */
   private async judgeUnderLock(
     tenantId: string,
     droneId: string,
@@ -123,4 +124,25 @@ export class AlertEngine {
       }
     }
   }
+}
+
+/**
+ * A drone's points in arrival order (job order; one request's points share a receivedAt), without
+ * those that were already late when they arrived: older than a point of the drone that arrived
+ * before them. A run may hold several requests (the queue merges waiting jobs), and "a point
+ * older than the drone's current state opens and closes nothing" is about the state when the
+ * point arrived, not the state stored when the run starts. Points of one request arrive together
+ * and are judged in timestamp order.
+ */
+export function withoutLateArrivals(points: TelemetryPoint[]): TelemetryPoint[] {
+  const out: TelemetryPoint[] = [];
+  let newestBefore = -Infinity;
+  let newestSeen = -Infinity;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    if (i > 0 && p.receivedAt !== points[i - 1].receivedAt) newestBefore = newestSeen;
+    if (p.ts > newestBefore) out.push(p);
+    newestSeen = Math.max(newestSeen, p.ts);
+  }
+  return out;
 }

@@ -23,9 +23,13 @@ export interface ConsumeOptions {
 export interface MergeOptions {
   /** Points in one call at most (a bigger job still runs, alone). */
   maxPoints: number;
-  /** With fewer points than this waiting, wait up to `lingerMs` for more to gather. */
+  /**
+   * Under load (at least `busyJobsPerSecond` jobs enqueued in the last second), with fewer points
+   * than `minPoints` waiting, wait up to `lingerMs` for more to gather. A quiet queue never waits.
+   */
   minPoints: number;
   lingerMs: number;
+  busyJobsPerSecond: number;
 }
 
 /**

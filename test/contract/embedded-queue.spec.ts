@@ -141,7 +141,7 @@ describe('EmbeddedTelemetryQueue log', () => {
 });
 
 describe('EmbeddedTelemetryQueue merging waiting jobs (ConsumeOptions.merge)', () => {
-  const merge = { maxPoints: 50, minPoints: 20, lingerMs: 150 };
+  const merge = { maxPoints: 50, minPoints: 20, lingerMs: 150, busyJobsPerSecond: 0 };
   const stampsOf = (calls: { points: { ts: number }[] }[]) => calls.flatMap((c) => c.points.map((p) => p.ts));
 
   it('hands over the points of waiting jobs together, each point once, within maxPoints', async () => {
@@ -174,6 +174,26 @@ describe('EmbeddedTelemetryQueue merging waiting jobs (ConsumeOptions.merge)', (
     await waitFor(() => calls.length === 2, 5_000, 'the big job');
     expect(calls[1].points).toBe(merge.minPoints);
     expect(calls[1].at - bigAt).toBeLessThan(merge.lingerMs);
+    await q.close();
+  });
+
+  it('does not linger while the queue is quiet', async () => {
+    const q = new EmbeddedTelemetryQueue();
+    const calls: number[] = [];
+    const started = performance.now();
+    await q.consume(async () => void calls.push(performance.now() - started), { merge: { ...merge, busyJobsPerSecond: 5 } });
+    await q.enqueue(jobOf(1));
+    await waitFor(() => calls.length === 1, 5_000, 'the first job');
+    expect(calls[0]).toBeLessThan(merge.lingerMs);
+    // Busy now (more than 5 jobs in a second): a small job waits for company.
+    for (let i = 2; i < 9; i++) await q.enqueue(jobOf(i));
+    await waitFor(() => calls.length >= 2, 5_000, 'more calls');
+    await sleep(merge.lingerMs + 50);
+    const before = calls.length;
+    await q.enqueue(jobOf(100));
+    await sleep(merge.lingerMs / 3);
+    expect(calls.length).toBe(before);
+    await waitFor(() => calls.length === before + 1, 5_000, 'the lingering job');
     await q.close();
   });
 

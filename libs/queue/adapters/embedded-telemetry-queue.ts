@@ -55,6 +55,8 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
   private readonly ready = new Fifo<Entry>();
   private readyPoints = 0;
   private lingerTimer: NodeJS.Timeout | null = null;
+  /** Jobs enqueued in the current and the previous one-second window (how busy the queue is). */
+  private enqueueRate = { windowStart: 0, current: 0, previous: 0 };
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private nextId = 1;
   private logRecords = 0;
@@ -101,6 +103,7 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     await this.room.wait(job.points.length);
     if (this.closed) throw new Error('telemetry queue is closed');
     const id = this.nextId++;
+    this.countEnqueue();
     this.live.set(id, job);
     this.room.take(job.points.length);
     if (this.log) {
@@ -173,10 +176,32 @@ export class EmbeddedTelemetryQueue implements TelemetryQueue {
     }
   }
 
-  /** Whether to let a few fresh points gather a little longer (merge.minPoints); arms the timer that ends it. */
+  private countEnqueue(): void {
+    const now = performance.now();
+    const rate = this.enqueueRate;
+    if (now - rate.windowStart >= 1000) {
+      rate.previous = now - rate.windowStart < 2000 ? rate.current : 0;
+      rate.current = 0;
+      rate.windowStart = now;
+    }
+    rate.current++;
+  }
+
+  /** Jobs enqueued in the last second or so. */
+  private recentEnqueues(): number {
+    const age = performance.now() - this.enqueueRate.windowStart;
+    if (age >= 2000) return 0;
+    return age >= 1000 ? this.enqueueRate.current : Math.max(this.enqueueRate.current, this.enqueueRate.previous);
+  }
+
+  /**
+   * Whether to let a few fresh points gather a little longer (merge.minPoints), which only a busy
+   * queue does; arms the timer that ends it.
+   */
   private lingering(): boolean {
     const first = this.ready.peek();
     if (!this.merge || !first || first.attempts > 0 || this.readyPoints >= this.merge.minPoints) return false;
+    if (this.recentEnqueues() < this.merge.busyJobsPerSecond) return false;
     const wait = first.readyAt! + this.merge.lingerMs - performance.now();
     if (wait <= 0) return false;
     this.lingerTimer ??= setTimeout(() => {
