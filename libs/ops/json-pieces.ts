@@ -31,6 +31,8 @@ export function jsonPiecesBody(body: JsonPieces, reply: FastifyReply): Streamabl
   // 'close' comes once the last byte is with the OS, or the client is gone: only then may the
   // lent memory be reused (the stream ending means only that the pieces were queued).
   reply.raw.once('close', body.release);
+  // A client gone while the track was read: no 'close' is coming.
+  if (reply.raw.destroyed) body.release();
   let length = 0;
   for (const p of body.pieces) length += p.length;
   return new StreamableFile(Readable.from(body.pieces, { objectMode: false }), { type: 'application/json; charset=utf-8', length });

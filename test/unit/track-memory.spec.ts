@@ -75,4 +75,11 @@ describe('jsonPiecesBody', () => {
     raw.emit('close');
     expect(released).toBe(1);
   });
+
+  it('gives the memory back at once when the client left while the track was read', () => {
+    const raw = Object.assign(new EventEmitter(), { destroyed: true });
+    let released = 0;
+    jsonPiecesBody({ pieces: [Buffer.from('[]')], release: () => void released++ }, { raw } as unknown as FastifyReply);
+    expect(released).toBe(1);
+  });
 });
