@@ -19,13 +19,11 @@ export interface QueueActivity {
  * idle for a whole check period) and the heap is still big, this runs one full collection, which
  * gives most of the pages back. Reads alone never trigger it: a full collection of a heap holding
  * a big fleet's live map is a pause of 100-200 ms, and a read-heavy period allocates a lot of
- * short-lived garbage that the young generation handles anyway. The
- * `--expose-gc` + new-context lookup is the one Jest's leak detector uses. Returns a stop function.
+ * short-lived garbage that the young generation handles anyway. Returns a stop function.
  */
 export function startIdleHeapTrim(queue: QueueActivity): () => void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as (() => void) | undefined;
-  if (typeof gc !== 'function') return () => {};
+  const gc = exposedGc();
+  if (!gc) return () => {};
   let quietChecks = 0;
   let enqueuedAtTrim = queue.enqueued();
   const timer = setInterval(() => {
@@ -43,4 +41,21 @@ export function startIdleHeapTrim(queue: QueueActivity): () => void {
   }, CHECK_MS);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * One full collection once the app listens: what start-up leaves behind (compiled modules' scratch,
+ * the OpenAPI document's build, Nest's scanning) goes before the first request instead of staying
+ * in RSS until the heap grows (measured on a 10 M-point DATA_DIR: 145–150 → 143–145 MiB at ready).
+ * Takes a few tens of milliseconds, once.
+ */
+export function trimAfterStartup(): void {
+  exposedGc()?.();
+}
+
+/** V8's gc(), exposed at run time; the `--expose-gc` + new-context lookup is the one Jest's leak detector uses. */
+function exposedGc(): (() => void) | null {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  return typeof gc === 'function' ? gc : null;
 }

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../libs/config/index.js';
 import { JsonLogger } from '../libs/ops/index.js';
 import { createApp } from './bootstrap.js';
+import { trimAfterStartup } from './heap-trim.js';
 import { startDemo } from '../tools/demo/demo.js';
 
 /** Process entry: validate config, build the roles' app, listen, and stop gracefully on SIGTERM/SIGINT. */
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   });
   const handle = await createApp(config, logger);
   await handle.app.listen(config.port, config.host);
+  trimAfterStartup();
   const { port } = handle.app.getHttpServer().address() as { port: number };
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   logger.event('info', 'dronetrack listening', {
