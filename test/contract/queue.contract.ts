@@ -101,6 +101,26 @@ export function queueContract(name: string, options: QueueContractOptions): void
       await waitFor(async () => (await q.depth()) === 0, 10_000, 'empty queue');
     });
 
+    it('with merge options, delivers every point once and no call over maxPoints (merging or not)', async () => {
+      const q = await open();
+      const stamps: number[] = [];
+      let largest = 0;
+      await q.consume(
+        async (job) => {
+          stamps.push(...job.points.map((p) => p.ts));
+          largest = Math.max(largest, job.points.length);
+        },
+        { concurrency: 2, merge: { maxPoints: 50, minPoints: 20, lingerMs: 50, busyJobsPerSecond: 0 } },
+      );
+      const n = 120;
+      await Promise.all(Array.from({ length: n }, (_, i) => q.enqueue(jobOf(i))));
+      await waitFor(() => stamps.length >= n, 15_000, `${n} points`);
+      expect(new Set(stamps).size).toBe(n);
+      expect(stamps).toHaveLength(n);
+      expect(largest).toBeLessThanOrEqual(50);
+      await waitFor(async () => (await q.depth()) === 0, 10_000, 'empty queue');
+    });
+
     it('runs a job again after its handler threw', async () => {
       const q = await open();
       const calls: TelemetryJob[] = [];
