@@ -15,9 +15,11 @@ export function shedLoginsWhenBusy(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-      if (req.method !== 'POST' || !hasher.saturated || req.url.split('?')[0] !== LOGIN_PATH) return;
+    // Callback style: this hook runs on every route, and an async hook costs a promise each time.
+    .addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      if (req.method !== 'POST' || !hasher.saturated || req.url.split('?')[0] !== LOGIN_PATH) return done();
       const { body, headers } = httpAnswer(passwordChecksBusy());
-      await reply.status(body.statusCode).headers(headers).send(body);
+      // Sending without done() ends the request here.
+      void reply.status(body.statusCode).headers(headers).send(body);
     });
 }

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
 import { LivePositionsModule } from '../live-positions/index.js';
 import { DeviceKeyAuthenticator } from '../identity/index.js';
-import { DeviceKeyGuard } from './device-key.guard.js';
 import { IngestService } from './ingest.service.js';
-import { TelemetryHttpController } from './telemetry.http.controller.js';
+import { TelemetryHttpRoute } from './telemetry.http.route.js';
 
 /** The ingest role: device-key auth, validation, deduplication, enqueueing and the live lane. */
 @Module({
   imports: [LivePositionsModule],
-  controllers: [TelemetryHttpController],
-  providers: [IngestService, DeviceKeyAuthenticator, DeviceKeyGuard],
+  // The telemetry route is a Fastify route, not a controller (see TelemetryHttpRoute).
+  providers: [IngestService, DeviceKeyAuthenticator, TelemetryHttpRoute],
 })
 export class IngestModule {}

@@ -74,7 +74,7 @@ export const telemetryPathItem = {
   post: {
     tags: ['ingest'],
     summary: 'Send one point or a batch of up to 1000 points (device key)',
-    operationId: 'TelemetryHttpController_post',
+    operationId: 'postTelemetry',
     security: [{ deviceKey: [] }],
     requestBody: { required: true, content: { 'application/json': { schema: telemetryBodySchema } } },
     responses: {

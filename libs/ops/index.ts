@@ -10,3 +10,4 @@ export * from './request-helpers.js';
 export * from './store-logger.js';
 export * from './query-params.js';
 export * from './json-pieces.js';
+export * from './device-route.js';

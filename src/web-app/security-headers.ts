@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import type { AppConfig } from '../../libs/config/index.js';
+import { isDeviceRoute } from '../../libs/ops/index.js';
 
 /**
  * Security headers on every web-role response (helmet): nosniff, no framing, and a CSP
@@ -12,11 +13,14 @@ import type { AppConfig } from '../../libs/config/index.js';
  */
 export async function registerSecurityHeaders(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const headers = securityHeaders(config);
+  const deviceHeaders = { 'x-content-type-options': headers['x-content-type-options'] ?? 'nosniff' };
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', async (_req: FastifyRequest, reply: FastifyReply) => {
-      reply.headers(headers);
+    // Callback style: an async hook costs a promise per request on every route, ingest included.
+    .addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      reply.headers(isDeviceRoute(req) ? deviceHeaders : headers);
+      done();
     });
 }
 

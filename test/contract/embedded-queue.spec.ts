@@ -61,7 +61,8 @@ describe('EmbeddedTelemetryQueue log', () => {
       else await new Promise(() => {}); // job 2 never finishes: the process "dies" with it
     });
     await waitFor(() => done === 1, 5_000, 'job 1');
-    await new Promise((resolve) => setImmediate(resolve)); // let the lazy ack reach the file
+    // The lazy ack rides the log's next group commit.
+    await waitFor(() => readFileSync(path, 'utf8').includes('"ack"'), 5_000, 'the ack in the log');
 
     const second = new EmbeddedTelemetryQueue({ path });
     expect(await second.depth()).toBe(1);

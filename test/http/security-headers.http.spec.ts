@@ -1,6 +1,6 @@
 import { JsonLogger } from '../../libs/ops/json-logger.js';
 import { openStream } from '../support/streams.js';
-import { Api, makeTenant, startTestApp, type TestApp } from '../support/test-app.js';
+import { Api, makeTenant, point, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('security headers and log hygiene', () => {
   let app: TestApp;
@@ -28,6 +28,27 @@ describe('security headers and log hygiene', () => {
     expect(csp).toContain("worker-src 'self' blob:");
     expect(csp).toMatch(/img-src 'self' data: blob: https:\/\/\*\.tiles\.example\.org/);
     expect(csp).toMatch(/connect-src 'self' https:\/\/\*\.tiles\.example\.org/);
+  });
+
+  it('answers a drone with nosniff but without the browser-only headers', async () => {
+    const t = await makeTenant(api, 1);
+    const res = await fetch(`${app.url}/api/v1/telemetry`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.drones[0].deviceKey}` },
+      body: JSON.stringify(point()),
+    });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toBeNull();
+    expect(res.headers.get('x-frame-options')).toBeNull();
+    // Its errors are the API's, from the same filter as every route.
+    const refused = await fetch(`${app.url}/api/v1/telemetry`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining('device key') });
   });
 
   it('never writes an access token from a stream URL into the debug log', async () => {

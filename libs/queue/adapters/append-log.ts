@@ -1,5 +1,6 @@
 import {
   closeSync,
+  constants,
   existsSync,
   fdatasync,
   fdatasyncSync,
@@ -24,9 +25,21 @@ interface Pending {
   done: (err?: Error) => void;
 }
 
+const NOTHING_TO_TELL = (): void => {};
+
+/**
+ * Each write of a group commit is durable when it returns (O_DSYNC): one trip to the thread pool
+ * per commit instead of a write and then an fdatasync, each waiting for the event loop to pick up
+ * its completion. Measured: the commit cycle seen from a busy loop went from ~2.9 to ~1.8 ms and
+ * single-point ingest rose ~10 % (docs/benchmarks.md). Where the flag does not exist (Windows),
+ * each write is followed by an fdatasync instead.
+ */
+const DSYNC: number | undefined = constants.O_DSYNC;
+const APPEND_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | (DSYNC ?? 0);
+
 /**
  * An append-only JSON-lines file with group commit: records appended while a write is in flight
- * go out together in the next write + fdatasync, and `append` resolves only once they are on disk.
+ * go out together in the next durable write, and `append` resolves only once they are on disk.
  * Disk I/O runs off the event loop (libuv thread pool), so a slow fsync never stalls requests.
  * The embedded queue builds its durability on it.
  *
@@ -64,7 +77,7 @@ export class AppendLog<T> {
       // Cut a torn last line (crash mid-write) so the next append starts on a line of its own.
       if (intact < statSync(path).size) truncateSync(path, intact);
     }
-    return new AppendLog<T>(path, openSync(path, 'a'));
+    return new AppendLog<T>(path, openSync(path, APPEND_FLAGS));
   }
 
   /** Bytes appended since the log was opened or rewritten (what a compaction would reclaim, at most). */
@@ -82,12 +95,16 @@ export class AppendLog<T> {
     });
   }
 
-  /** Appends without waiting for the disk (for records whose loss only causes a retry). */
+  /**
+   * Appends without anyone waiting for the disk (for records whose loss only causes a retry):
+   * they ride along with the next group commit rather than costing a synchronous write here.
+   */
   appendLazy(records: T[]): void {
     if (records.length === 0) return;
     const line = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
     this.bytes += line.length;
-    writeSync(this.fd, line);
+    this.pending.push({ line, done: NOTHING_TO_TELL });
+    this.scheduleFlush();
   }
 
   /**
@@ -111,7 +128,7 @@ export class AppendLog<T> {
     closeSync(fd);
     renameSync(tmp, this.path);
     this.bytes = 0;
-    this.retireFd(openSync(this.path, 'a'));
+    this.retireFd(openSync(this.path, APPEND_FLAGS));
     const covered = this.pending;
     this.pending = [];
     for (const p of covered) p.done();
@@ -119,10 +136,13 @@ export class AppendLog<T> {
 
   /**
    * Empties the log without a sync: only for when nothing in it is needed any more (every record
-   * is acknowledged and nothing is pending). If a crash undoes it, the old records replay harmlessly.
+   * is acknowledged and nothing but lazy records is pending). If a crash undoes it, the old
+   * records replay harmlessly.
    */
   truncate(): boolean {
-    if (this.pending.length > 0 || this.inflight) return false;
+    if (this.inflight || this.pending.some((p) => p.done !== NOTHING_TO_TELL)) return false;
+    // Lazy records pending (acks) only describe what is being emptied.
+    this.pending = [];
     ftruncateSync(this.fd, 0);
     this.bytes = 0;
     return true;
@@ -161,7 +181,7 @@ export class AppendLog<T> {
     this.inflight = (async () => {
       try {
         await writeAll(fd, batch.map((p) => p.line).join(''));
-        await fdatasyncAsync(fd);
+        if (DSYNC === undefined) await fdatasyncAsync(fd);
         for (const p of batch) p.done();
       } catch (err) {
         for (const p of batch) p.done(err as Error);
