@@ -94,7 +94,7 @@ function registerHttpHooks(app: NestFastifyApplication, metrics: AppMetrics, con
   });
   instance.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const route = req.routeOptions?.url ?? 'unmatched';
-    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    metrics.observeHttp(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
     if (config.logLevel === 'debug') {
       // Stream URLs carry ?access_token=: never into the logs.
       logger.event('debug', 'request', { method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: reply.elapsedTime });

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  newestPerDrone,
-  stateFromPoint,
   UnavailableError,
   type DeviceKeyOwner,
+  type DroneState,
   type TelemetryPoint,
   InvalidInputError,
   ForbiddenError,
@@ -13,6 +12,7 @@ import { APP_LOGGER, type JsonLogger } from '../ops/index.js';
 import { AppMetrics } from '../ops/index.js';
 import { TELEMETRY_QUEUE, type TelemetryQueue } from '../queue/index.js';
 import { JobCoalescer } from './job-coalescer.js';
+import { LiveLane } from './live-lane.js';
 import { RecentPoints } from './recent-points.js';
 import { validatePoint, type ValidPoint } from './telemetry-point.validator.js';
 
@@ -34,6 +34,7 @@ export interface IngestResult {
 export class IngestService {
   private readonly recent = new RecentPoints();
   private readonly jobs: JobCoalescer;
+  private readonly liveLane: LiveLane;
 
   constructor(
     @Inject(TELEMETRY_QUEUE) queue: TelemetryQueue,
@@ -42,6 +43,7 @@ export class IngestService {
     private readonly live: LivePositionPublisher,
   ) {
     this.jobs = new JobCoalescer(queue);
+    this.liveLane = new LiveLane((states) => this.publishLive(states));
   }
 
   async ingest(owner: DeviceKeyOwner, body: unknown, now = Date.now()): Promise<IngestResult> {
@@ -89,7 +91,7 @@ export class IngestService {
         throw new UnavailableError('the telemetry queue is unavailable; nothing was accepted, retry shortly');
       }
       for (const p of fresh) this.recent.add(owner.droneId, p.ts);
-      this.publishLive(fresh);
+      this.liveLane.add(fresh);
     }
     this.metrics.ingestPoints.inc({ outcome: 'accepted' }, fresh.length);
     if (duplicates) this.metrics.ingestPoints.inc({ outcome: 'duplicate' }, duplicates);
@@ -102,8 +104,8 @@ export class IngestService {
    * of this job. Not awaited (the 202 does not wait for the map); a failure only delays the map
    * until the processor publishes the same state.
    */
-  private publishLive(points: TelemetryPoint[]): void {
-    this.live.publish(newestPerDrone(points).map(stateFromPoint)).catch((err: unknown) => {
+  private publishLive(states: DroneState[]): void {
+    this.live.publish(states).catch((err: unknown) => {
       this.logger.event('warn', 'live map update failed; the processor will publish it', {
         err: err instanceof Error ? err.message : String(err),
       });

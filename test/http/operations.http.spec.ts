@@ -108,8 +108,11 @@ describe('configuration is validated at start-up', () => {
   it('REGION labels every metric series', async () => {
     const { AppMetrics } = await import('../../libs/ops/index.js');
     const metrics = new AppMetrics(false, { region: loadConfig({ REGION: 'westeurope' }).region! });
-    metrics.httpDuration.observe({ method: 'GET', route: '/x', status: '200' }, 0.001);
-    expect(await metrics.registry.metrics()).toMatch(/region="westeurope"/);
+    metrics.observeHttp('GET', '/x', 200, 0.001);
+    metrics.observeHttp('GET', '/x', 200, 0.002);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/region="westeurope"/);
+    expect(text).toMatch(/dronetrack_http_request_duration_seconds_count\{[^}]*route="\/x"[^}]*status="200"[^}]*\} 2/);
   });
   it.each([
     ['false', false],
