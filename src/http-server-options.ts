@@ -2,9 +2,9 @@ import type { Socket } from 'node:net';
 import type { Server } from 'node:http';
 import type { FastifyHttpOptions, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../libs/config/index.js';
-import { errorBody } from '../libs/ops/index.js';
+import { BODY_LIMIT_BYTES, errorBody } from '../libs/ops/index.js';
 
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+export { BODY_LIMIT_BYTES };
 /** Longest path parameter the router matches; longer ones are a 400 (ids are 36 characters). */
 export const MAX_PARAM_LENGTH = 100;
 

@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InvalidInputError } from '../core/index.js';
 
+/** The largest request body (API.md: a 413 above 1 MiB). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
 /**
  * Shape limits for JSON bodies, checked on the raw text before JSON.parse and any route, pipe or
  * class-transformer sees the value: class-transformer recurses (a deep body overflows the stack)
