@@ -13,12 +13,14 @@ const RETENTION_SWEEP_MS = 60 * 60 * 1000;
  * The processor takes any set of points, so a queue that can may merge waiting jobs: single-point
  * requests make jobs of ~20 points over ~20 drones, and a run then pays its fixed costs (a
  * transaction, a state and a flight write per drone) for one point each. Under load (≥ 100 jobs
- * a second) they gather for up to 100 ms, so a run holds several points per drone (measured,
- * embedded, 50 connections of single points: 4,300 → 7,000–8,500 requests/s). The live map does
- * not wait for it (ingest's live lane); history, states, alerts and flights are written that much
- * later at most, and a quiet queue hands each job over at once.
+ * a second) they gather for up to 250 ms or 2,500 points, so a run holds many points per drone.
+ * Measured, embedded, processor alone, 100 drones: ~24 µs a point in runs of 1,000 points, ~17 in
+ * runs of 2,000–5,000, ~55 in runs of 250 (docs/benchmarks.md). The live map does not wait for
+ * it (ingest's live lane); history, states, alerts and flights are written that much later at
+ * most (API.md allows 2 s for an alert, 5 s for flights), and a quiet queue hands each job over
+ * at once.
  */
-export const PROCESSOR_MERGE: MergeOptions = { maxPoints: 5000, minPoints: 2000, lingerMs: 100, busyJobsPerSecond: 100 };
+export const PROCESSOR_MERGE: MergeOptions = { maxPoints: 5000, minPoints: 2500, lingerMs: 250, busyJobsPerSecond: 100 };
 
 /**
  * The processor role's lifecycle: consume the queue from start-up, sweep retention hourly, and on
