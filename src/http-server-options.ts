@@ -19,7 +19,8 @@ export function httpServerOptions(config: AppConfig): FastifyHttpOptions<Server>
     bodyLimit: BODY_LIMIT_BYTES,
     // A hop count is supported by Fastify (proxy-addr) though its types omit it.
     trustProxy: config.trustProxy as string[] | false,
-    maxParamLength: MAX_PARAM_LENGTH,
+    // Router options go under routerOptions in Fastify 5 (top-level ones print a deprecation warning).
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Headers and body must arrive within this; Node answers 408 through clientErrorHandler.
     requestTimeout: requestTimeoutMs,
     // Idle sockets (no bytes either way) are closed; SSE keepalives every 15 s keep streams busy.
