@@ -1,4 +1,4 @@
-import { stateFromPoint, type DroneState, type TelemetryPoint } from '../core/index.js';
+import { newestPerDrone, stateFromPoint, type DroneState, type TelemetryPoint } from '../core/index.js';
 
 /**
  * Ingest's live lane: the newest accepted point per drone goes to the live map without waiting
@@ -7,30 +7,19 @@ import { stateFromPoint, type DroneState, type TelemetryPoint } from '../core/in
  * and the map sees the same newest positions in the same turn.
  */
 export class LiveLane {
-  private newest = new Map<string, TelemetryPoint>();
-  private scheduled = false;
+  private points: TelemetryPoint[] = [];
 
   constructor(private readonly publish: (states: DroneState[]) => void) {}
 
   /** Takes accepted points; the newest per drone is published at the end of this turn. */
   add(points: readonly TelemetryPoint[]): void {
-    for (const p of points) {
-      const current = this.newest.get(p.droneId);
-      if (current === undefined || p.ts > current.ts) this.newest.set(p.droneId, p);
-    }
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (this.points.length === 0) setImmediate(() => this.flush());
+    for (const p of points) this.points.push(p);
   }
 
   private flush(): void {
-    this.scheduled = false;
-    const points = this.newest;
-    this.newest = new Map();
-    if (points.size === 0) return;
-    const states: DroneState[] = [];
-    for (const p of points.values()) states.push(stateFromPoint(p));
-    this.publish(states);
+    const points = this.points;
+    this.points = [];
+    if (points.length > 0) this.publish(newestPerDrone(points).map(stateFromPoint));
   }
 }

@@ -86,8 +86,7 @@ export class TelemetryHttpRoute implements OnModuleInit {
   }
 
   private async post(req: FastifyRequest, reply: FastifyReply): Promise<IngestResult> {
-    const owner = await this.device(req);
-    const result = await this.ingest.ingest(owner, req.body);
+    const result = await this.receive(req, req.body);
     reply.code(202);
     return result;
   }
@@ -123,9 +122,12 @@ export class TelemetryHttpRoute implements OnModuleInit {
   private async accept(req: IncomingMessage, text: string): Promise<IngestResult> {
     const problem = jsonShapeProblem(text);
     if (problem) throw new InvalidInputError(problem);
-    const body = this.parseJson!(text);
-    const owner = await this.device(req);
-    return this.ingest.ingest(owner, body);
+    return this.receive(req, this.parseJson!(text));
+  }
+
+  /** What both ways in do with a parsed body: admit the drone, then ingest. */
+  private async receive(req: Pick<FastifyRequest, 'headers'>, body: unknown): Promise<IngestResult> {
+    return this.ingest.ingest(await this.device(req), body);
   }
 
   private send(

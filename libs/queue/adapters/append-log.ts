@@ -155,7 +155,7 @@ export class AppendLog<T> {
     try {
       if (batch.length > 0) {
         writeSync(this.fd, batch.map((p) => p.line).join(''));
-        fdatasyncSync(this.fd);
+        if (DSYNC === undefined) fdatasyncSync(this.fd);
       }
       for (const p of batch) p.done();
     } catch (err) {
